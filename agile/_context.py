@@ -1,0 +1,481 @@
+"""The explicit API object. Module-level ``agile.seal`` etc. are bound to a default instance.
+
+>>> ctx = Context(load_config(discover=False))
+>>> key = ctx.generate_key(policy="archive")
+>>> ctx.open(ctx.seal(b"hi", key, policy="archive"), key, policy="archive")
+b'hi'
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+
+from . import algorithms, audit, envelope, providers
+from ._password import PasswordHasher
+from ._types import Buffer
+from .algorithms import Algorithm, Family
+from .envelope._cose import EK, IV, bstr_head, parse_protected
+from .errors import (
+    InvalidArgument,
+    InvalidKey,
+    InvalidSignature,
+    MalformedEnvelope,
+    PolicyViolation,
+    Reason,
+    UnsupportedAlgorithm,
+)
+from .keys import PrivateKey, PublicKey, SecretKey
+from .policy import Config, Policy, load_config
+from .providers import Provider
+
+_ENC0_HEAD = b"\xd0\x83"
+_IV12 = b"\xa1\x05\x4c"
+_PROTECTED_CACHE_LIMIT = 4096
+
+
+def _bytes(value: object, name: str) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    raise InvalidArgument(f"{name} must be bytes-like, not {type(value).__name__}")
+
+
+def _read_bstr(data: bytes, pos: int) -> tuple[int, int] | None:
+    """(start, end) of the definite-length byte string at ``pos``, or None if not one."""
+    if pos >= len(data):
+        return None
+    head = data[pos]
+    if head >> 5 != 2:
+        return None
+    info = head & 0x1F
+    if info < 24:
+        start, length = pos + 1, info
+    elif 24 <= info <= 27:
+        width = 1 << (info - 24)
+        start = pos + 1 + width
+        if start > len(data):
+            return None
+        length = int.from_bytes(data[pos + 1:start], "big")
+        if length < (24 if width == 1 else 1 << (4 * width)):  # non-minimal: use strict path
+            return None
+    else:
+        return None
+    end = start + length
+    return (start, end) if end <= len(data) else None
+
+
+class Context:
+    """Policy-driven cryptography bound to one configuration (thread-safe)."""
+
+    def __init__(self, config: Config | str | os.PathLike[str] | None = None) -> None:
+        self._lock = threading.RLock()
+        self._config: Config | None = config if isinstance(config, Config) else None
+        self._config_path = None if isinstance(config, Config) else config
+        self._protected: dict[bytes, tuple[int, bytes | None]] = {}
+        self._passwords = PasswordHasher()
+        self.raw = _Raw(self)
+
+    # -- configuration -------------------------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        cfg = self._config
+        if cfg is None:
+            with self._lock:
+                if self._config is None:
+                    self._config = load_config(self._config_path)
+                cfg = self._config
+        return cfg
+
+    def configure(self, path: str | os.PathLike[str] | None = None, *, text: str | None = None,
+                  config: Config | None = None) -> Config:
+        """Load and switch to a configuration atomically; the old one stays on error."""
+        new = config if config is not None else load_config(path, text=text)
+        with self._lock:
+            self._config = new
+            self._config_path = path
+        return new
+
+    def reload(self) -> Config:
+        """Re-read the configuration from where it came from (or discover it again)."""
+        with self._lock:
+            new = load_config(self._config_path)
+            self._config = new
+        return new
+
+    def policy(self, name: str) -> Policy:
+        """The resolved (cached) policy ``name``."""
+        cfg = self._config or self.config
+        found = cfg.policies.get(name)
+        return found if found is not None else cfg.policy(name)
+
+    def _provider(self, pol: Policy, alg: Algorithm) -> Provider:
+        return providers.for_algorithm(alg.name, pol.providers)
+
+    # -- envelope helpers ----------------------------------------------------------------------
+    def _accepted(self, pol: Policy, alg_id: int, family: Family,
+                  key_type: str | None = None) -> Algorithm:
+        """The accepted algorithm a COSE alg id denotes; checked before any key is touched."""
+        candidates = [a for a in algorithms.by_cose(alg_id) if a.family is family]
+        if not candidates:
+            raise PolicyViolation(f"envelope names COSE algorithm {alg_id}, which is not a "
+                                  f"known {family} algorithm")
+        accepted = [a for a in candidates if pol.accepts(a)]
+        if not accepted:
+            names = ", ".join(a.name for a in candidates)
+            raise PolicyViolation(f"policy {pol.name!r} does not accept {names}")
+        if key_type is not None:
+            matching = [a for a in accepted if a.key_type == key_type]
+            if not matching:
+                raise InvalidKey(f"envelope uses {accepted[0].name}, but the key is {key_type}")
+            return matching[0]
+        return accepted[0]
+
+    def _check_key_bits(self, pol: Policy, alg: Algorithm, key: PrivateKey | PublicKey) -> None:
+        if alg.key_type != "RSA":
+            return
+        bits = getattr(key._native, "key_size", 0)
+        minimum = int(str(alg.params.get("min_key_bits", 2048)))
+        if bits < minimum and not pol.allow_legacy:
+            raise PolicyViolation(f"RSA key of {bits} bits is below the {minimum}-bit minimum "
+                                  f"of {alg.name}")
+
+    def _current_for_key(self, pol: Policy, family: Family, key_type: str) -> Algorithm:
+        alg = pol.algorithm(family)
+        if alg.key_type != key_type:
+            raise PolicyViolation(
+                f"policy {pol.name!r} uses {alg.name} for {family}, but the key is {key_type}; "
+                f"generate a new key with generate_keypair(policy={pol.name!r})")
+        return alg
+
+    # -- symmetric envelopes -------------------------------------------------------------------
+    def _seal_state(self, key: SecretKey, alg: Algorithm, pol: Policy) -> Any:
+        state = key._cipher
+        if state is None or state[0] is not alg or state[4] != pol.providers:
+            provider = self._provider(pol, alg)
+            cipher = provider.scheme(alg.name).new(key._key)  # type: ignore[attr-defined]
+            assert alg.cose_alg is not None
+            protected = envelope.protected_header(alg.cose_alg, key.kid)
+            enc_prefix = b"\x83\x68Encrypt0" + bstr_head(len(protected)) + protected
+            out_prefix = _ENC0_HEAD + bstr_head(len(protected)) + protected + _IV12
+            state = (alg, cipher, enc_prefix, out_prefix, pol.providers, provider.name)
+            key._cipher = state
+        return state
+
+    def seal(self, data: Buffer, key: SecretKey | None = None, *, policy: str = "default",
+             aad: Buffer = b"") -> bytes:
+        """Encrypt and authenticate ``data``: a COSE_Encrypt0 with protected alg and kid."""
+        pol = self.policy(policy)
+        if not isinstance(key, SecretKey):
+            raise InvalidArgument("key must be an agile SecretKey (see generate_key(policy=...))"
+                                  if key is not None else "seal needs a key: pass "
+                                  "key=generate_key(policy=...)")
+        alg = pol.algorithm(Family.AEAD)
+        if key.algorithm is not alg:
+            raise PolicyViolation(f"policy {pol.name!r} seals with {alg.name}, but the key is "
+                                  f"for {key.algorithm.name}; generate a key for the policy")
+        _, cipher, enc_prefix, out_prefix, _, prov = self._seal_state(key, alg, pol)
+        aad_b = aad if type(aad) is bytes else _bytes(aad, "aad")
+        nonce = os.urandom(12)
+        ct = cipher.encrypt(nonce, data, enc_prefix + bstr_head(len(aad_b)) + aad_b)
+        audit.emit("seal", pol.name, alg.name, prov, key.kid)
+        return out_prefix + nonce + bstr_head(len(ct)) + ct
+
+    def _parse_encrypt0(self, data: bytes) -> tuple[bytes, int, bytes | None, bytes, bytes]:
+        """(protected, alg, kid, iv, ciphertext): fast path for agile's own layout."""
+        if data[:2] == _ENC0_HEAD:
+            span = _read_bstr(data, 2)
+            if span is not None:
+                protected = data[span[0]:span[1]]
+                pos = span[1]
+                if data[pos:pos + 3] == _IV12:
+                    iv = data[pos + 3:pos + 15]
+                    body = _read_bstr(data, pos + 15)
+                    if len(iv) == 12 and body is not None and body[1] == len(data):
+                        header = self._protected.get(protected)
+                        if header is None:
+                            header = parse_protected(protected)
+                            if len(self._protected) < _PROTECTED_CACHE_LIMIT:
+                                self._protected[protected] = header
+                        return protected, header[0], header[1], iv, data[body[0]:]
+        parsed = envelope.parse(data, envelope.TAG_ENCRYPT0)
+        iv = parsed.unprotected.get(IV)
+        if type(iv) is not bytes:
+            raise MalformedEnvelope("COSE_Encrypt0 lacks an IV")
+        assert parsed.content is not None
+        return parsed.protected, parsed.alg, parsed.kid, iv, parsed.content
+
+    def open(self, sealed: Buffer, key: SecretKey | None = None, *, policy: str = "default",
+             aad: Buffer = b"") -> bytes:
+        """Verify and decrypt a ``seal`` envelope; the algorithm must be on the accept-list."""
+        pol = self.policy(policy)
+        data = sealed if type(sealed) is bytes else _bytes(sealed, "sealed")
+        protected, alg_id, _, iv, ct = self._parse_encrypt0(data)
+        alg = self._accepted(pol, alg_id, Family.AEAD)
+        if not isinstance(key, SecretKey):
+            raise InvalidArgument("open needs the SecretKey the data was sealed with")
+        if key.algorithm is not alg:
+            raise InvalidKey(f"envelope uses {alg.name}, but the key is for {key.algorithm.name}")
+        if len(iv) != alg.nonce_size:
+            raise MalformedEnvelope(f"{alg.name} IV must be {alg.nonce_size} bytes")
+        state = key._cipher
+        if state is None or state[0] is not alg or state[4] != pol.providers:
+            state = self._seal_state(key, alg, pol)
+        aad_b = aad if type(aad) is bytes else _bytes(aad, "aad")
+        enc = b"\x83\x68Encrypt0" + bstr_head(len(protected)) + protected + bstr_head(
+            len(aad_b)) + aad_b
+        plaintext: bytes = state[1].decrypt(iv, ct, enc)
+        audit.emit("open", pol.name, alg.name, state[5], key.kid)
+        return plaintext
+
+    # -- signatures ----------------------------------------------------------------------------
+    def sign(self, key: PrivateKey, data: Buffer, *, policy: str = "default",
+             detached: bool = False, aad: Buffer = b"") -> bytes:
+        """Sign ``data``: a COSE_Sign1 (payload attached unless ``detached``)."""
+        pol = self.policy(policy)
+        if not isinstance(key, PrivateKey):
+            raise InvalidArgument("key must be an agile PrivateKey (see generate_keypair)")
+        alg = self._current_for_key(pol, Family.SIGNATURE, key.key_type)
+        self._check_key_bits(pol, alg, key)
+        if alg.cose_alg is None:
+            raise UnsupportedAlgorithm(f"{alg.name} has no COSE identifier; use agile.raw.sign",
+                                       Reason.OPERATION)
+        payload = _bytes(data, "data")
+        provider = self._provider(pol, alg)
+        protected = envelope.protected_header(alg.cose_alg, key.kid)
+        tbs = envelope.sig_structure(protected, _bytes(aad, "aad"), payload)
+        scheme: Any = provider.scheme(alg.name)
+        signature = scheme.sign(key.native_for(provider), tbs, None)
+        if alg.key_type and alg.key_type.startswith("EC-"):
+            signature = _der_to_fixed(signature, alg)
+        audit.emit("sign", pol.name, alg.name, provider.name, key.kid)
+        return envelope.encode_sign1(protected, None if detached else payload, signature)
+
+    def verify(self, key: PublicKey | PrivateKey, signed: Buffer, *, policy: str = "default",
+               payload: Buffer | None = None, aad: Buffer = b"") -> bytes:
+        """Verify a COSE_Sign1 and return its payload; raises InvalidSignature."""
+        pol = self.policy(policy)
+        parsed = envelope.parse(signed, envelope.TAG_SIGN1)
+        if isinstance(key, PrivateKey):
+            key = key.public_key()
+        if not isinstance(key, PublicKey):
+            raise InvalidArgument("key must be an agile PublicKey")
+        alg = self._accepted(pol, parsed.alg, Family.SIGNATURE, key.key_type)
+        self._check_key_bits(pol, alg, key)
+        if parsed.content is None:
+            if payload is None:
+                raise InvalidArgument("detached signature: pass payload=")
+            content = _bytes(payload, "payload")
+        elif payload is not None:
+            raise InvalidArgument("payload is attached; do not pass payload=")
+        else:
+            content = parsed.content
+        signature = parsed.signature
+        if alg.key_type and alg.key_type.startswith("EC-"):
+            signature = _fixed_to_der(signature, alg)
+        provider = self._provider(pol, alg)
+        tbs = envelope.sig_structure(parsed.protected, _bytes(aad, "aad"), content)
+        scheme: Any = provider.scheme(alg.name)
+        try:
+            scheme.verify(key.native_for(provider), signature, tbs, None)
+        except InvalidSignature:
+            audit.emit("verify", pol.name, alg.name, provider.name, key.kid, "invalid")
+            raise
+        audit.emit("verify", pol.name, alg.name, provider.name, key.kid)
+        return content
+
+    # -- public-key encryption (HPKE) ----------------------------------------------------------
+    def encrypt(self, public_key: PublicKey | PrivateKey, data: Buffer, *,
+                policy: str = "default", aad: Buffer = b"") -> bytes:
+        """Encrypt to a public key with HPKE (RFC 9180): a COSE_Encrypt0 with the ``ek``."""
+        pol = self.policy(policy)
+        if isinstance(public_key, PrivateKey):
+            public_key = public_key.public_key()
+        if not isinstance(public_key, PublicKey):
+            raise InvalidArgument("public_key must be an agile PublicKey")
+        alg = self._current_for_key(pol, Family.HPKE, public_key.key_type)
+        assert alg.cose_alg is not None
+        provider = self._provider(pol, alg)
+        scheme: Any = provider.scheme(alg.name)
+        protected = envelope.protected_header(alg.cose_alg, public_key.kid)
+        info = envelope.enc_structure(protected, _bytes(aad, "aad"))
+        sealed = scheme.seal(public_key.native_for(provider), _bytes(data, "data"), info)
+        enc, ct = sealed[:scheme.enc_size], sealed[scheme.enc_size:]
+        audit.emit("encrypt", pol.name, alg.name, provider.name, public_key.kid)
+        return envelope.encode_encrypt0(protected, {EK: enc}, ct)
+
+    def decrypt(self, private_key: PrivateKey, encrypted: Buffer, *, policy: str = "default",
+                aad: Buffer = b"") -> bytes:
+        """Decrypt an ``encrypt`` envelope; the suite must be on the policy's accept-list."""
+        pol = self.policy(policy)
+        parsed = envelope.parse(encrypted, envelope.TAG_ENCRYPT0)
+        if not isinstance(private_key, PrivateKey):
+            raise InvalidArgument("private_key must be an agile PrivateKey")
+        alg = self._accepted(pol, parsed.alg, Family.HPKE, private_key.key_type)
+        provider = self._provider(pol, alg)
+        scheme: Any = provider.scheme(alg.name)
+        enc = parsed.unprotected.get(EK)
+        if type(enc) is not bytes or len(enc) != scheme.enc_size:
+            raise MalformedEnvelope("missing or malformed encapsulated key (ek)")
+        assert parsed.content is not None
+        info = envelope.enc_structure(parsed.protected, _bytes(aad, "aad"))
+        plaintext: bytes = scheme.open(private_key.native_for(provider), enc + parsed.content,
+                                       info)
+        audit.emit("decrypt", pol.name, alg.name, provider.name, private_key.kid)
+        return plaintext
+
+    # -- KEM -----------------------------------------------------------------------------------
+    def encapsulate(self, public_key: PublicKey | PrivateKey, *, policy: str = "default"
+                    ) -> tuple[bytes, bytes]:
+        """Returns (shared_secret, ciphertext) for the policy's KEM."""
+        pol = self.policy(policy)
+        if isinstance(public_key, PrivateKey):
+            public_key = public_key.public_key()
+        if not isinstance(public_key, PublicKey):
+            raise InvalidArgument("public_key must be an agile PublicKey")
+        alg = self._current_for_key(pol, Family.KEM, public_key.key_type)
+        provider = self._provider(pol, alg)
+        scheme: Any = provider.scheme(alg.name)
+        shared, ct = scheme.encapsulate(public_key.native_for(provider))
+        audit.emit("encapsulate", pol.name, alg.name, provider.name, public_key.kid)
+        return shared, ct
+
+    def decapsulate(self, private_key: PrivateKey, ciphertext: Buffer, *,
+                    policy: str = "default") -> bytes:
+        """The shared secret for ``ciphertext``; the key's KEM must be accepted by the policy."""
+        pol = self.policy(policy)
+        if not isinstance(private_key, PrivateKey):
+            raise InvalidArgument("private_key must be an agile PrivateKey")
+        accepted = [a for a in algorithms.in_family(Family.KEM, pol.accept.get(Family.KEM, ()))
+                    if a.key_type == private_key.key_type]
+        if not accepted:
+            raise PolicyViolation(f"policy {pol.name!r} accepts no KEM for "
+                                  f"{private_key.key_type} keys")
+        alg = accepted[0]
+        provider = self._provider(pol, alg)
+        scheme: Any = provider.scheme(alg.name)
+        shared: bytes = scheme.decapsulate(private_key.native_for(provider),
+                                           _bytes(ciphertext, "ciphertext"))
+        audit.emit("decapsulate", pol.name, alg.name, provider.name, private_key.kid)
+        return shared
+
+    # -- hashing, MACs, KDFs, passwords --------------------------------------------------------
+    def hash(self, data: Buffer, *, policy: str = "default", length: int | None = None) -> bytes:
+        """The digest of ``data`` under the policy's hash algorithm."""
+        pol = self.policy(policy)
+        alg = pol.algorithm(Family.HASH)
+        provider = self._provider(pol, alg)
+        digest: bytes = provider.scheme(alg.name).digest(  # type: ignore[attr-defined]
+            _bytes(data, "data"), length=length)
+        audit.emit("hash", pol.name, alg.name, provider.name, None)
+        return digest
+
+    def mac(self, key: SecretKey, data: Buffer, *, policy: str = "default") -> bytes:
+        """The MAC tag of ``data`` (raw bytes, like ``hmac.digest``)."""
+        pol = self.policy(policy)
+        alg = pol.algorithm(Family.MAC)
+        if not isinstance(key, SecretKey) or key.algorithm is not alg:
+            raise PolicyViolation(f"policy {pol.name!r} MACs with {alg.name}; pass a SecretKey "
+                                  f"for it (generate_key(policy=..., family='mac'))")
+        provider = self._provider(pol, alg)
+        tag: bytes = provider.scheme(alg.name).mac(key._key, _bytes(data, "data"))  # type: ignore[attr-defined]
+        audit.emit("mac", pol.name, alg.name, provider.name, key.kid)
+        return tag
+
+    def verify_mac(self, key: SecretKey, data: Buffer, tag: Buffer, *,
+                   policy: str = "default") -> None:
+        """Raise InvalidSignature unless ``tag`` is the MAC of ``data`` (constant time)."""
+        pol = self.policy(policy)
+        if not isinstance(key, SecretKey) or key.algorithm.family is not Family.MAC:
+            raise InvalidArgument("key must be an agile SecretKey for a MAC algorithm")
+        pol.check_accepts(key.algorithm)
+        provider = self._provider(pol, key.algorithm)
+        scheme: Any = provider.scheme(key.algorithm.name)
+        scheme.verify(key._key, _bytes(data, "data"), _bytes(tag, "tag"))
+        audit.emit("verify_mac", pol.name, key.algorithm.name, provider.name, key.kid)
+
+    def derive_key(self, ikm: Buffer, *, length: int = 32, salt: Buffer | None = None,
+                   info: Buffer = b"", policy: str = "default") -> bytes:
+        """Derive ``length`` bytes from input keying material with the policy's KDF."""
+        pol = self.policy(policy)
+        alg = pol.algorithm(Family.KDF)
+        provider = self._provider(pol, alg)
+        out: bytes = provider.scheme(alg.name).derive(  # type: ignore[attr-defined]
+            _bytes(ikm, "ikm"), length=length, salt=None if salt is None else _bytes(salt, "salt"),
+            info=_bytes(info, "info"))
+        audit.emit("derive_key", pol.name, alg.name, provider.name, None)
+        return out
+
+    def hash_password(self, password: str | Buffer, *, policy: str = "default") -> str:
+        """A PHC-format string (``$argon2id$v=19$m=...``) to store and later verify."""
+        pol = self.policy(policy)
+        alg = pol.algorithm(Family.PASSWORD_HASH)
+        provider = self._provider(pol, alg)
+        encoded = self._passwords.hash(provider.scheme(alg.name), alg, password)
+        audit.emit("hash_password", pol.name, alg.name, provider.name, None)
+        return encoded
+
+    def verify_password(self, password: str | Buffer, encoded: str, *,
+                        policy: str = "default") -> None:
+        """Raise InvalidPassword unless ``password`` matches; the algorithm must be accepted."""
+        pol = self.policy(policy)
+        alg, _ = self._passwords.parse(encoded)
+        pol.check_accepts(alg)
+        provider = self._provider(pol, alg)
+        self._passwords.verify(provider.scheme(alg.name), password, encoded)
+        audit.emit("verify_password", pol.name, alg.name, provider.name, None)
+
+    def needs_rehash(self, encoded: str, *, policy: str = "default") -> bool:
+        """True if ``encoded`` was made with another algorithm or parameters than today's."""
+        pol = self.policy(policy)
+        return self._passwords.needs_rehash(pol.algorithm(Family.PASSWORD_HASH), encoded)
+
+    # -- keys ----------------------------------------------------------------------------------
+    def generate_key(self, *, policy: str = "default", family: Family | str = Family.AEAD
+                     ) -> SecretKey:
+        """A new symmetric key for the policy's AEAD (or ``family="mac"``) algorithm."""
+        alg = self.policy(policy).algorithm(family)
+        if alg.family not in (Family.AEAD, Family.MAC):
+            raise InvalidArgument("family must be 'aead' or 'mac' for generate_key")
+        return SecretKey.generate(alg)
+
+    def generate_keypair(self, *, policy: str = "default",
+                         family: Family | str = Family.SIGNATURE) -> PrivateKey:
+        """A new private key for the policy's ``family`` algorithm (signature, hpke, kem...)."""
+        pol = self.policy(policy)
+        alg = pol.algorithm(family)
+        if not alg.is_asymmetric or alg.key_type is None:
+            raise InvalidArgument(f"{alg.family} is not a public-key family")
+        provider = providers.for_algorithm(
+            alg.name if alg.family is not Family.HPKE else alg.components[0], pol.providers)
+        return PrivateKey.generate(alg.key_type, provider=provider.name,
+                                   key_bits=pol.rsa_bits if alg.key_type == "RSA" else None)
+
+
+def _coordinate_size(alg: Algorithm) -> int:
+    assert alg.signature_size is not None
+    return alg.signature_size // 2
+
+
+def _der_to_fixed(signature: bytes, alg: Algorithm) -> bytes:
+    r, s = decode_dss_signature(signature)
+    size = _coordinate_size(alg)
+    return r.to_bytes(size, "big") + s.to_bytes(size, "big")
+
+
+def _fixed_to_der(signature: bytes, alg: Algorithm) -> bytes:
+    size = _coordinate_size(alg)
+    if len(signature) != 2 * size:
+        raise InvalidSignature()
+    return encode_dss_signature(int.from_bytes(signature[:size], "big"),
+                                int.from_bytes(signature[size:], "big"))
+
+
+from ._raw import _Raw  # noqa: E402  (circular: _Raw needs Context's helpers)

@@ -1,0 +1,224 @@
+"""The raw level: exactly the bytes the equivalent direct ``cryptography`` call returns.
+
+For protocols whose wire format cannot change (JWT, SSH, files with a fixed layout). The policy
+still chooses the algorithm; nothing self-describes, so reading uses the policy's current
+algorithm, or the single accepted algorithm that fits the key.
+
+>>> import agile
+>>> key = bytes(32)
+>>> agile.raw.encrypt(key, bytes(12), b"data", None) == AESGCM(key).encrypt(bytes(12), b"data", None)  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from . import algorithms, audit
+from ._types import Buffer
+from .algorithms import Algorithm, Family
+from .errors import InvalidArgument, PolicyViolation
+from .keys import PrivateKey, PublicKey, SecretKey, public_from_cryptography
+from .policy import Policy
+
+if TYPE_CHECKING:
+    from ._context import Context
+
+
+def _private(key: object) -> PrivateKey:
+    if isinstance(key, PrivateKey):
+        return key
+    return PrivateKey.from_cryptography(key)
+
+
+def _public(key: object) -> PublicKey:
+    if isinstance(key, PublicKey):
+        return key
+    if isinstance(key, PrivateKey):
+        return key.public_key()
+    if hasattr(key, "public_key"):  # a pyca private key: use its public half
+        return PrivateKey.from_cryptography(key).public_key()
+    return public_from_cryptography(key)
+
+
+def _reading_algorithm(pol: Policy, family: Family, key_type: str | None) -> Algorithm:
+    """The current algorithm if it fits the key, else the one accepted algorithm that does."""
+    current = pol.algorithms.get(family)
+    if current is not None and (key_type is None or current.key_type == key_type):
+        return current
+    fits = [a for a in algorithms.in_family(family, pol.accept.get(family, ()))
+            if key_type is None or a.key_type == key_type]
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:
+        raise PolicyViolation(f"policy {pol.name!r} accepts no {family} algorithm for "
+                              f"{key_type} keys")
+    raise PolicyViolation(f"policy {pol.name!r} accepts several {family} algorithms for "
+                          f"{key_type} keys ({', '.join(a.name for a in fits)}); the raw level "
+                          "cannot tell which one was used")
+
+
+class _Raw:
+    """``agile.raw``: wire-compatible operations chosen by policy."""
+
+    def __init__(self, context: Context) -> None:
+        self._ctx = context
+
+    def _scheme(self, pol: Policy, alg: Algorithm) -> tuple[Any, str]:
+        provider = self._ctx._provider(pol, alg)
+        return provider.scheme(alg.name), provider.name
+
+    # -- signatures ----------------------------------------------------------------------------
+    def sign(self, key: object, data: Buffer, *, policy: str = "default",
+             context: Buffer | None = None) -> bytes:
+        """The algorithm's native signature (DER for ECDSA), as pyca's ``sign`` returns it."""
+        pol = self._ctx.policy(policy)
+        pkey = _private(key)
+        alg = self._ctx._current_for_key(pol, Family.SIGNATURE, pkey.key_type)
+        self._ctx._check_key_bits(pol, alg, pkey)
+        provider = self._ctx._provider(pol, alg)
+        scheme: Any = provider.scheme(alg.name)
+        sig: bytes = scheme.sign(pkey.native_for(provider), data, context)
+        audit.emit("raw.sign", pol.name, alg.name, provider.name, pkey.kid)
+        return sig
+
+    def verify(self, key: object, signature: Buffer, data: Buffer, *,
+               policy: str = "default", context: Buffer | None = None) -> None:
+        """Raise InvalidSignature unless ``signature`` is valid (pyca's argument order)."""
+        pol = self._ctx.policy(policy)
+        pub = _public(key)
+        alg = _reading_algorithm(pol, Family.SIGNATURE, pub.key_type)
+        self._ctx._check_key_bits(pol, alg, pub)
+        provider = self._ctx._provider(pol, alg)
+        scheme: Any = provider.scheme(alg.name)
+        scheme.verify(pub.native_for(provider), signature, data, context)
+        audit.emit("raw.verify", pol.name, alg.name, provider.name, pub.kid)
+
+    # -- AEAD ----------------------------------------------------------------------------------
+    def _aead(self, pol: Policy, key: SecretKey | Buffer, writing: bool) -> tuple[Any, Algorithm,
+                                                                                str]:
+        if isinstance(key, SecretKey):
+            alg = key.algorithm
+            if writing and alg is not pol.algorithm(Family.AEAD):
+                raise PolicyViolation(f"policy {pol.name!r} encrypts with "
+                                      f"{pol.algorithm(Family.AEAD).name}, key is for {alg.name}")
+            pol.check_accepts(alg)
+            raw_key = key._key
+        else:
+            alg = pol.algorithm(Family.AEAD) if writing else _reading_algorithm(
+                pol, Family.AEAD, None)
+            raw_key = bytes(key)
+        scheme, prov = self._scheme(pol, alg)
+        return scheme.new(raw_key), alg, prov
+
+    def encrypt(self, key: SecretKey | Buffer, nonce: Buffer, data: Buffer,
+                aad: Buffer | None = None, *, policy: str = "default") -> bytes:
+        """ciphertext||tag, exactly as ``AESGCM(key).encrypt(nonce, data, aad)``."""
+        pol = self._ctx.policy(policy)
+        cipher, alg, prov = self._aead(pol, key, writing=True)
+        out: bytes = cipher.encrypt(nonce, data, aad)
+        audit.emit("raw.encrypt", pol.name, alg.name, prov, None)
+        return out
+
+    def decrypt(self, key: SecretKey | Buffer, nonce: Buffer, data: Buffer,
+                aad: Buffer | None = None, *, policy: str = "default") -> bytes:
+        """Plaintext, as ``AESGCM(key).decrypt(nonce, data, aad)``; raises DecryptionFailed."""
+        pol = self._ctx.policy(policy)
+        cipher, alg, prov = self._aead(pol, key, writing=False)
+        out: bytes = cipher.decrypt(nonce, data, aad)
+        audit.emit("raw.decrypt", pol.name, alg.name, prov, None)
+        return out
+
+    def seal(self, key: SecretKey | Buffer, data: Buffer, aad: Buffer | None = None, *,
+             policy: str = "default") -> bytes:
+        """nonce||ciphertext||tag with a fresh random 12-byte nonce."""
+        nonce = os.urandom(12)
+        return nonce + self.encrypt(key, nonce, data, aad, policy=policy)
+
+    def open(self, key: SecretKey | Buffer, blob: Buffer, aad: Buffer | None = None, *,
+             policy: str = "default") -> bytes:
+        """The inverse of ``seal``."""
+        raw = bytes(blob)
+        if len(raw) < 12:
+            raise InvalidArgument("blob is shorter than its 12-byte nonce")
+        return self.decrypt(key, raw[:12], raw[12:], aad, policy=policy)
+
+    # -- hashes, MACs, KDFs --------------------------------------------------------------------
+    def hash(self, data: Buffer, *, policy: str = "default", length: int | None = None) -> bytes:
+        """The digest, as ``hashlib``/``hashes.Hash`` return it (legacy only if allowed)."""
+        return self._ctx.hash(data, policy=policy, length=length)
+
+    def hmac(self, key: SecretKey | Buffer, data: Buffer, *, policy: str = "default") -> bytes:
+        """The HMAC tag, as ``hmac.digest(key, data, hash)``; any key length, like hmac."""
+        pol = self._ctx.policy(policy)
+        alg = pol.algorithm(Family.MAC)
+        raw_key = key._key if isinstance(key, SecretKey) else bytes(key)
+        scheme, prov = self._scheme(pol, alg)
+        tag: bytes = scheme.mac(raw_key, data)
+        audit.emit("raw.hmac", pol.name, alg.name, prov, None)
+        return tag
+
+    def verify_hmac(self, key: SecretKey | Buffer, data: Buffer, tag: Buffer, *,
+                    policy: str = "default") -> None:
+        """Raise InvalidSignature unless ``tag`` matches (constant-time)."""
+        pol = self._ctx.policy(policy)
+        alg = _reading_algorithm(pol, Family.MAC, None)
+        raw_key = key._key if isinstance(key, SecretKey) else bytes(key)
+        scheme, prov = self._scheme(pol, alg)
+        scheme.verify(raw_key, data, tag)
+        audit.emit("raw.verify_hmac", pol.name, alg.name, prov, None)
+
+    def hkdf(self, ikm: Buffer, *, length: int, salt: Buffer | None = None, info: Buffer = b"",
+             policy: str = "default") -> bytes:
+        """As ``HKDF(hash, length, salt, info).derive(ikm)``."""
+        return self._ctx.derive_key(ikm, length=length, salt=salt, info=info, policy=policy)
+
+    # -- public-key encryption and key agreement -----------------------------------------------
+    def pke_encrypt(self, public_key: object, plaintext: Buffer, *, policy: str = "default",
+                    label: Buffer | None = None) -> bytes:
+        """RSA-OAEP ciphertext, as ``public_key.encrypt(plaintext, OAEP(...))``."""
+        pol = self._ctx.policy(policy)
+        pub = _public(public_key)
+        alg = self._ctx._current_for_key(pol, Family.PKE, pub.key_type)
+        self._ctx._check_key_bits(pol, alg, pub)
+        provider = self._ctx._provider(pol, alg)
+        scheme: Any = provider.scheme(alg.name)
+        out: bytes = scheme.encrypt(pub.native_for(provider), plaintext, label)
+        audit.emit("raw.pke_encrypt", pol.name, alg.name, provider.name, pub.kid)
+        return out
+
+    def pke_decrypt(self, private_key: object, ciphertext: Buffer, *, policy: str = "default",
+                    label: Buffer | None = None) -> bytes:
+        """The inverse of ``pke_encrypt``; raises DecryptionFailed."""
+        pol = self._ctx.policy(policy)
+        key = _private(private_key)
+        alg = _reading_algorithm(pol, Family.PKE, key.key_type)
+        provider = self._ctx._provider(pol, alg)
+        scheme: Any = provider.scheme(alg.name)
+        out: bytes = scheme.decrypt(key.native_for(provider), ciphertext, label)
+        audit.emit("raw.pke_decrypt", pol.name, alg.name, provider.name, key.kid)
+        return out
+
+    def exchange(self, private_key: object, peer_public_key: object, *,
+                 policy: str = "default") -> bytes:
+        """The raw (EC)DH shared secret, as ``private_key.exchange(...)``."""
+        pol = self._ctx.policy(policy)
+        key, peer = _private(private_key), _public(peer_public_key)
+        alg = _reading_algorithm(pol, Family.KEY_AGREEMENT, key.key_type)
+        if peer.key_type != key.key_type:
+            raise InvalidArgument(f"peer key is {peer.key_type}, expected {key.key_type}")
+        provider = self._ctx._provider(pol, alg)
+        scheme: Any = provider.scheme(alg.name)
+        out: bytes = scheme.exchange(key.native_for(provider), peer.native_for(provider))
+        audit.emit("raw.exchange", pol.name, alg.name, provider.name, key.kid)
+        return out
+
+    def encapsulate(self, public_key: object, *, policy: str = "default"
+                    ) -> tuple[bytes, bytes]:
+        """(shared_secret, ciphertext), as pyca's ``encapsulate``."""
+        return self._ctx.encapsulate(_public(public_key), policy=policy)
+
+    def decapsulate(self, private_key: object, ciphertext: Buffer, *,
+                    policy: str = "default") -> bytes:
+        return self._ctx.decapsulate(_private(private_key), ciphertext, policy=policy)

@@ -1,0 +1,23 @@
+"""Policies: configuration that maps a policy name to algorithms, accept-lists and constraints.
+
+>>> from agile.policy import load_config
+>>> load_config(discover=False).policy("anything").algorithm("signature").name
+'ML-DSA-65'
+"""
+
+from __future__ import annotations
+
+from ._defaults import DEFAULT_TOML
+from ._loader import ENV_VAR, Config, find_config_file, load_config
+from ._model import Constraints, Policy, Requirement
+
+__all__ = [
+    "DEFAULT_TOML",
+    "ENV_VAR",
+    "Config",
+    "Constraints",
+    "Policy",
+    "Requirement",
+    "find_config_file",
+    "load_config",
+]

@@ -1,0 +1,127 @@
+"""The built-in provider on pyca ``cryptography`` (>= 50, bundling OpenSSL with ML-KEM/ML-DSA)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import (
+    ec,
+    ed448,
+    ed25519,
+    mldsa,
+    mlkem,
+    rsa,
+    x448,
+    x25519,
+)
+
+from .. import algorithms
+from ..algorithms import Family
+from ..errors import Reason, UnsupportedAlgorithm
+from ._pyca_asymmetric import (
+    CURVES,
+    PycaHPKE,
+    PycaKEM,
+    PycaKeyAgreement,
+    PycaRSAOAEP,
+    PycaSignature,
+    hpke_supported,
+)
+from ._pyca_hybrid import MLKEM1024P384Key, XWingKey
+from ._pyca_symmetric import HASH_CLASSES, PycaAEAD, PycaHash, PycaHKDF, PycaHMAC, PycaPasswordHash
+
+_NATIVE_TYPES: tuple[tuple[type, str], ...] = (
+    (mldsa.MLDSA44PrivateKey, "ML-DSA-44"), (mldsa.MLDSA44PublicKey, "ML-DSA-44"),
+    (mldsa.MLDSA65PrivateKey, "ML-DSA-65"), (mldsa.MLDSA65PublicKey, "ML-DSA-65"),
+    (mldsa.MLDSA87PrivateKey, "ML-DSA-87"), (mldsa.MLDSA87PublicKey, "ML-DSA-87"),
+    (mlkem.MLKEM768PrivateKey, "ML-KEM-768"), (mlkem.MLKEM768PublicKey, "ML-KEM-768"),
+    (mlkem.MLKEM1024PrivateKey, "ML-KEM-1024"), (mlkem.MLKEM1024PublicKey, "ML-KEM-1024"),
+    (ed25519.Ed25519PrivateKey, "Ed25519"), (ed25519.Ed25519PublicKey, "Ed25519"),
+    (ed448.Ed448PrivateKey, "Ed448"), (ed448.Ed448PublicKey, "Ed448"),
+    (x25519.X25519PrivateKey, "X25519"), (x25519.X25519PublicKey, "X25519"),
+    (x448.X448PrivateKey, "X448"), (x448.X448PublicKey, "X448"),
+    (rsa.RSAPrivateKey, "RSA"), (rsa.RSAPublicKey, "RSA"),
+    (XWingKey, "MLKEM768-X25519"), (XWingKey.Public, "MLKEM768-X25519"),
+    (MLKEM1024P384Key, "MLKEM1024-P384"), (MLKEM1024P384Key.Public, "MLKEM1024-P384"),
+)
+
+
+class PycaProvider:
+    """Provider ``pyca``: every registry algorithm that pyca ``cryptography`` implements.
+
+    >>> PycaProvider().scheme("SHA-256").digest(b"abc").hex()[:8]
+    'ba7816bf'
+    """
+
+    name = "pyca"
+
+    def __init__(self) -> None:
+        self._schemes: dict[str, object] = {}
+        self._names = frozenset(a.name for a in algorithms.all_algorithms() if self._can_run(a))
+
+    def __repr__(self) -> str:
+        return "<PycaProvider>"
+
+    @staticmethod
+    def _can_run(alg: algorithms.Algorithm) -> bool:
+        fam = alg.family
+        if fam is Family.HPKE:
+            kem, kdf, aead = alg.components
+            return hpke_supported(algorithms.get(kem).key_type or "", kdf, aead)
+        if fam is Family.CIPHER:
+            return False  # legacy unauthenticated ciphers are inventoried, never run by agile
+        if fam is Family.HASH:
+            return alg.name in HASH_CLASSES or alg.name.startswith("SHAKE")
+        return alg.family in {Family.KEM, Family.KEY_AGREEMENT, Family.PKE, Family.SIGNATURE,
+                              Family.AEAD, Family.MAC, Family.KDF, Family.PASSWORD_HASH}
+
+    def algorithms(self) -> frozenset[str]:
+        return self._names
+
+    def identify(self, native_key: object) -> str | None:
+        if isinstance(native_key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
+            for key_type, curve in CURVES.items():
+                if isinstance(native_key.curve, curve):
+                    return key_type
+            return None
+        for cls, key_type in _NATIVE_TYPES:
+            if isinstance(native_key, cls):
+                return key_type
+        return None
+
+    def scheme(self, algorithm: str) -> object:
+        found = self._schemes.get(algorithm)
+        if found is not None:
+            return found
+        if algorithm not in self._names:
+            raise UnsupportedAlgorithm(f"pyca cannot run {algorithm}", Reason.NO_PROVIDER)
+        built = self._build(algorithms.get(algorithm))
+        self._schemes[algorithm] = built
+        return built
+
+    def _build(self, alg: algorithms.Algorithm) -> object:
+        fam, params = alg.family, dict(alg.params)
+        sizes: dict[str, Any] = {"private_size": alg.private_key_size,
+                                 "public_size": alg.public_key_size}
+        if alg.key_type in CURVES or alg.key_type == "RSA":
+            sizes = {"private_size": None, "public_size": alg.public_key_size}
+        if fam is Family.AEAD:
+            return PycaAEAD(alg.name)
+        if fam is Family.HASH:
+            return PycaHash(alg.name)
+        if fam is Family.MAC:
+            return PycaHMAC(str(params["hash"]))
+        if fam is Family.KDF:
+            return PycaHKDF(str(params["hash"]))
+        if fam is Family.PASSWORD_HASH:
+            return PycaPasswordHash(alg.name)
+        if fam is Family.SIGNATURE:
+            return PycaSignature(alg.name, str(alg.key_type), params, **sizes)
+        if fam is Family.KEM:
+            return PycaKEM(str(alg.key_type), ciphertext_size=alg.ciphertext_size, **sizes)
+        if fam is Family.KEY_AGREEMENT:
+            return PycaKeyAgreement(str(alg.key_type), **sizes)
+        if fam is Family.PKE:
+            return PycaRSAOAEP(str(params["hash"]))
+        kem, kdf, aead = alg.components
+        return PycaHPKE(str(algorithms.get(kem).key_type), kdf, aead)

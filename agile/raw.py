@@ -1,0 +1,40 @@
+"""``agile.raw``: wire-compatible operations on the default context (see ``agile._raw``)."""
+
+from __future__ import annotations
+
+from ._api import _default
+
+_raw = _default.raw
+sign = _raw.sign
+verify = _raw.verify
+encrypt = _raw.encrypt
+decrypt = _raw.decrypt
+seal = _raw.seal
+open = _raw.open  # noqa: A001  (mirrors the envelope API's name)
+hash = _raw.hash  # noqa: A001
+hmac = _raw.hmac
+verify_hmac = _raw.verify_hmac
+hkdf = _raw.hkdf
+pke_encrypt = _raw.pke_encrypt
+pke_decrypt = _raw.pke_decrypt
+exchange = _raw.exchange
+encapsulate = _raw.encapsulate
+decapsulate = _raw.decapsulate
+
+__all__ = [
+    "decapsulate",
+    "decrypt",
+    "encapsulate",
+    "encrypt",
+    "exchange",
+    "hash",
+    "hkdf",
+    "hmac",
+    "open",
+    "pke_decrypt",
+    "pke_encrypt",
+    "seal",
+    "sign",
+    "verify",
+    "verify_hmac",
+]
