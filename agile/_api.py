@@ -7,14 +7,14 @@ from ._context import Context
 _default = Context()
 
 seal = _default.seal
-open = _default.open  # noqa: A001
+open = _default.open
 sign = _default.sign
 verify = _default.verify
 encrypt = _default.encrypt
 decrypt = _default.decrypt
 encapsulate = _default.encapsulate
 decapsulate = _default.decapsulate
-hash = _default.hash  # noqa: A001
+hash = _default.hash
 mac = _default.mac
 verify_mac = _default.verify_mac
 derive_key = _default.derive_key

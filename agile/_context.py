@@ -130,7 +130,9 @@ class Context:
         accepted = [a for a in candidates if pol.accepts(a)]
         if not accepted:
             names = ", ".join(a.name for a in candidates)
-            raise PolicyViolation(f"policy {pol.name!r} does not accept {names}")
+            allowed = ", ".join(sorted(pol.accept.get(family, ()))) or "nothing"
+            raise PolicyViolation(f"policy {pol.name!r} does not accept {names} (its {family} "
+                                  f"accept-list: {allowed}; source: {pol.source})")
         if key_type is not None:
             matching = [a for a in accepted if a.key_type == key_type]
             if not matching:
@@ -183,10 +185,13 @@ class Context:
                                   f"for {key.algorithm.name}; generate a key for the policy")
         _, cipher, enc_prefix, out_prefix, _, prov = self._seal_state(key, alg, pol)
         aad_b = aad if type(aad) is bytes else _bytes(aad, "aad")
+        if type(data) is not bytes:
+            data = _bytes(data, "data")
         nonce = os.urandom(12)
         ct = cipher.encrypt(nonce, data, enc_prefix + bstr_head(len(aad_b)) + aad_b)
         audit.emit("seal", pol.name, alg.name, prov, key.kid)
-        return out_prefix + nonce + bstr_head(len(ct)) + ct
+        sealed: bytes = out_prefix + nonce + bstr_head(len(ct)) + ct
+        return sealed
 
     def _parse_encrypt0(self, data: bytes) -> tuple[bytes, int, bytes | None, bytes, bytes]:
         """(protected, alg, kid, iv, ciphertext): fast path for agile's own layout."""
@@ -206,11 +211,11 @@ class Context:
                                 self._protected[protected] = header
                         return protected, header[0], header[1], iv, data[body[0]:]
         parsed = envelope.parse(data, envelope.TAG_ENCRYPT0)
-        iv = parsed.unprotected.get(IV)
-        if type(iv) is not bytes:
+        iv_field = parsed.unprotected.get(IV)
+        if type(iv_field) is not bytes:
             raise MalformedEnvelope("COSE_Encrypt0 lacks an IV")
         assert parsed.content is not None
-        return parsed.protected, parsed.alg, parsed.kid, iv, parsed.content
+        return parsed.protected, parsed.alg, parsed.kid, iv_field, parsed.content
 
     def open(self, sealed: Buffer, key: SecretKey | None = None, *, policy: str = "default",
              aad: Buffer = b"") -> bytes:

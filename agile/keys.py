@@ -134,7 +134,8 @@ class PublicKey(_AsymmetricKey):
                                        "public_bytes()", Reason.OPERATION) from None
 
     def __repr__(self) -> str:
-        return f"<PublicKey {self.key_type} kid={self.kid.hex()} provider={self.provider}>"
+        kid = getattr(self, "kid", b"").hex()
+        return f"<PublicKey {getattr(self, 'key_type', '?')} kid={kid} provider={self.provider}>"
 
     __str__ = __repr__
 
@@ -220,7 +221,8 @@ class PrivateKey(_AsymmetricKey):
                                        "use private_bytes()", Reason.OPERATION) from None
 
     def __repr__(self) -> str:
-        return f"<PrivateKey {self.key_type} kid={self.kid.hex()} provider={self.provider}>"
+        kid = getattr(self, "kid", b"").hex()
+        return f"<PrivateKey {getattr(self, 'key_type', '?')} kid={kid} provider={self.provider}>"
 
     __str__ = __repr__
 

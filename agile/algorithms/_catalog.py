@@ -105,10 +105,12 @@ _HPKE = [
     ("P384-SHA384-A256GCM", "ECDH-P384", "HKDF-SHA384", "AES-256-GCM", -65617, _CL, _VULN, None),
     ("P521-SHA512-A256GCM", "ECDH-P521", "HKDF-SHA512", "AES-256-GCM", -65618, _CL, _VULN, None),
 ]
+_KEM_KEY_TYPES = {"ECDH-P256": "EC-P256", "ECDH-P384": "EC-P384", "ECDH-P521": "EC-P521"}
 HPKE_SUITES = [
     _alg(f"HPKE-{suffix}", Family.HPKE, qclass, risk, cat,
          f"HPKE base mode (RFC 9180): KEM {kem}, KDF {kdf}, AEAD {aead}",
-         key_type=kem, components=(kem, kdf, aead), cose_alg=cose_id, standard="RFC 9180",
+         key_type=_KEM_KEY_TYPES.get(kem, kem), components=(kem, kdf, aead), cose_alg=cose_id,
+         standard="RFC 9180",
          **(_shor() if risk is _VULN else {}))
     for suffix, kem, kdf, aead, cose_id, qclass, risk, cat in _HPKE
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 
-class Family(str, enum.Enum):
+class Family(enum.StrEnum):
     """What an algorithm does; also the name of the policy slot that selects it."""
 
     KEM = "kem"
@@ -28,7 +28,7 @@ class Family(str, enum.Enum):
         return self.value
 
 
-class QuantumClass(str, enum.Enum):
+class QuantumClass(enum.StrEnum):
     """How the algorithm is built: classical maths, post-quantum maths, or both combined."""
 
     CLASSICAL = "classical"
@@ -39,7 +39,7 @@ class QuantumClass(str, enum.Enum):
         return self.value
 
 
-class QuantumRisk(str, enum.Enum):
+class QuantumRisk(enum.StrEnum):
     """What a cryptographically relevant quantum computer does to it."""
 
     VULNERABLE = "quantum-vulnerable"  # broken by Shor's algorithm

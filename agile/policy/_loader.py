@@ -118,7 +118,7 @@ class _Resolver:
 
     # -- error helpers -------------------------------------------------------------------------
     def _line(self, table: str, key: str | None = None) -> int | None:
-        header = re.compile(r"^\s*\[\s*" + re.escape(self.prefix + table).replace(r"\.", r"\s*\.\s*")
+        header = re.compile(r"^[ \t]*\[\s*" + re.escape(self.prefix + table).replace(r"\.", r"\s*\.\s*")
                             + r"\s*\]", re.MULTILINE)
         match = header.search(self.text)
         if match is None:
@@ -270,8 +270,8 @@ class _Resolver:
         if not isinstance(prov, list | tuple) or not all(isinstance(p, str) for p in prov):
             raise self.fail("providers must be a list of provider names", table, "providers")
         rsa_bits = merged.get("rsa_bits", 3072)
-        if not isinstance(rsa_bits, int) or isinstance(rsa_bits, bool) or rsa_bits < 2048 and not \
-                allow_legacy:
+        if not isinstance(rsa_bits, int) or isinstance(rsa_bits, bool) or (rsa_bits < 2048 and not \
+                allow_legacy):
             raise self.fail("rsa_bits must be an integer >= 2048", table, "rsa_bits")
         for alg in current.values():
             self._check_runnable(alg, tuple(prov), table)

@@ -10,7 +10,7 @@ from ..algorithms import Algorithm, Family, QuantumClass
 from ..errors import PolicyViolation
 
 
-class Requirement(str, enum.Enum):
+class Requirement(enum.StrEnum):
     """A constraint on the quantum class of a policy's public-key algorithms."""
 
     QUANTUM_SAFE = "quantum-safe"  # not breakable by Shor: post-quantum or hybrid

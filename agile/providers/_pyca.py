@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import (
 )
 
 from .. import algorithms
-from ..algorithms import Family
+from ..algorithms import Algorithm, Family
 from ..errors import Reason, UnsupportedAlgorithm
 from ._pyca_asymmetric import (
     CURVES,
@@ -63,7 +63,7 @@ class PycaProvider:
         return "<PycaProvider>"
 
     @staticmethod
-    def _can_run(alg: algorithms.Algorithm) -> bool:
+    def _can_run(alg: Algorithm) -> bool:
         fam = alg.family
         if fam is Family.HPKE:
             kem, kdf, aead = alg.components
@@ -99,7 +99,7 @@ class PycaProvider:
         self._schemes[algorithm] = built
         return built
 
-    def _build(self, alg: algorithms.Algorithm) -> object:
+    def _build(self, alg: Algorithm) -> object:
         fam, params = alg.family, dict(alg.params)
         sizes: dict[str, Any] = {"private_size": alg.private_key_size,
                                  "public_size": alg.public_key_size}

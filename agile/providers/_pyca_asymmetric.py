@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature as _PycaInvalidSignature
-from cryptography.hazmat.primitives import hashes, hpke, serialization
+from cryptography.hazmat.primitives import hpke, serialization
 from cryptography.hazmat.primitives.asymmetric import (
     ec,
     ed448,

@@ -108,7 +108,7 @@ class PycaHKDF:
         self._hash = HASH_CLASSES[hash_name]
 
     def derive(self, ikm: Buffer, *, length: int, salt: Buffer | None, info: Buffer) -> bytes:
-        limit = 255 * self._hash.digest_size
+        limit = 255 * self._hash().digest_size
         if not 1 <= length <= limit:
             raise InvalidArgument(f"length must be between 1 and {limit} bytes")
         return HKDF(self._hash(), length, None if salt is None else bytes(salt),

@@ -1,0 +1,33 @@
+"""Pin the public surface: adding or removing a name must be a deliberate change."""
+
+from __future__ import annotations
+
+import agile
+import agile.raw
+
+EXPECTED = {
+    "AgileError", "Config", "Context", "Policy", "PrivateKey", "PublicKey", "SecretKey",
+    "__version__", "algorithms", "audit", "configure", "decapsulate", "decrypt",
+    "default_context", "derive_key", "encapsulate", "encrypt", "errors", "generate_key",
+    "generate_keypair", "get_policy", "hash", "hash_password", "load_config", "load_private_key",
+    "load_public_key", "mac", "needs_rehash", "open", "raw", "reload", "seal", "sign", "verify",
+    "verify_mac", "verify_password",
+}
+
+
+def test_all_is_pinned() -> None:
+    assert set(agile.__all__) == EXPECTED
+
+
+def test_every_exported_name_exists() -> None:
+    for name in agile.__all__:
+        assert hasattr(agile, name), name
+    for name in agile.raw.__all__:
+        assert callable(getattr(agile.raw, name)), name
+
+
+def test_raw_surface() -> None:
+    assert set(agile.raw.__all__) == {
+        "decapsulate", "decrypt", "encapsulate", "encrypt", "exchange", "hash", "hkdf", "hmac",
+        "open", "pke_decrypt", "pke_encrypt", "seal", "sign", "verify", "verify_hmac",
+    }
