@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.utils import (
@@ -21,7 +22,7 @@ from . import algorithms, audit, envelope, providers
 from ._password import PasswordHasher
 from ._types import Buffer
 from .algorithms import Algorithm, Family
-from .envelope._cose import EK, IV, bstr_head, parse_protected
+from .envelope._cose import EK, IV, bstr_head, bstr_head_fast, parse_protected
 from .errors import (
     InvalidArgument,
     InvalidKey,
@@ -36,6 +37,8 @@ from .policy import Config, Policy, load_config
 from .providers import Provider
 
 _ENC0_HEAD = b"\xd0\x83"
+_ENC0_CONTEXT = b"\x83\x68Encrypt0"  # start of the Enc_structure array
+_urandom = os.urandom
 _IV12 = b"\xa1\x05\x4c"
 _PROTECTED_CACHE_LIMIT = 4096
 
@@ -72,6 +75,20 @@ def _read_bstr(data: bytes, pos: int) -> tuple[int, int] | None:
     return (start, end) if end <= len(data) else None
 
 
+@dataclass(frozen=True, slots=True)
+class _KeyState:
+    """Per (SecretKey, Policy): the keyed cipher and pre-encoded COSE pieces."""
+
+    alg: Algorithm
+    cipher: Any
+    encrypt: Any  # the provider's fastest encrypt for nonces agile generates itself
+    writable: bool  # the key's algorithm is the policy's current AEAD
+    enc_prefix: bytes  # Enc_structure up to the external AAD
+    out_prefix: bytes  # COSE_Encrypt0 up to the IV
+    seal_event: tuple[str, str, str, str]
+    open_event: tuple[str, str, str, str]
+
+
 class Context:
     """Policy-driven cryptography bound to one configuration (thread-safe)."""
 
@@ -80,6 +97,7 @@ class Context:
         self._config: Config | None = config if isinstance(config, Config) else None
         self._config_path = None if isinstance(config, Config) else config
         self._protected: dict[bytes, tuple[int, bytes | None]] = {}
+        self._accept_cache: dict[tuple[Policy, int, Family, str | None], Algorithm] = {}
         self._passwords = PasswordHasher()
         self.raw = _Raw(self)
 
@@ -101,6 +119,7 @@ class Context:
         with self._lock:
             self._config = new
             self._config_path = path
+            self._accept_cache = {}
         return new
 
     def reload(self) -> Config:
@@ -108,6 +127,7 @@ class Context:
         with self._lock:
             new = load_config(self._config_path)
             self._config = new
+            self._accept_cache = {}
         return new
 
     def policy(self, name: str) -> Policy:
@@ -123,6 +143,17 @@ class Context:
     def _accepted(self, pol: Policy, alg_id: int, family: Family,
                   key_type: str | None = None) -> Algorithm:
         """The accepted algorithm a COSE alg id denotes; checked before any key is touched."""
+        cache_key = (pol, alg_id, family, key_type)
+        found = self._accept_cache.get(cache_key)
+        if found is not None:
+            return found
+        found = self._resolve_accepted(pol, alg_id, family, key_type)
+        if len(self._accept_cache) < _PROTECTED_CACHE_LIMIT:
+            self._accept_cache[cache_key] = found
+        return found
+
+    def _resolve_accepted(self, pol: Policy, alg_id: int, family: Family,
+                          key_type: str | None) -> Algorithm:
         candidates = [a for a in algorithms.by_cose(alg_id) if a.family is family]
         if not candidates:
             raise PolicyViolation(f"envelope names COSE algorithm {alg_id}, which is not a "
@@ -158,39 +189,55 @@ class Context:
         return alg
 
     # -- symmetric envelopes -------------------------------------------------------------------
-    def _seal_state(self, key: SecretKey, alg: Algorithm, pol: Policy) -> Any:
-        state = key._cipher
-        if state is None or state[0] is not alg or state[4] != pol.providers:
+    def _key_state(self, key: SecretKey, pol: Policy) -> _KeyState:
+        """Everything ``seal``/``open`` need for ``key`` under ``pol``, computed once."""
+        state: _KeyState | None = key._states.get(pol)
+        if state is None:
+            alg = key.algorithm
+            pol.check_accepts(alg)
             provider = self._provider(pol, alg)
-            cipher = provider.scheme(alg.name).new(key._key)  # type: ignore[attr-defined]
-            assert alg.cose_alg is not None
+            assert alg.cose_alg is not None and alg.nonce_size == 12
             protected = envelope.protected_header(alg.cose_alg, key.kid)
-            enc_prefix = b"\x83\x68Encrypt0" + bstr_head(len(protected)) + protected
-            out_prefix = _ENC0_HEAD + bstr_head(len(protected)) + protected + _IV12
-            state = (alg, cipher, enc_prefix, out_prefix, pol.providers, provider.name)
-            key._cipher = state
+            cipher = provider.scheme(alg.name).new(key._key)  # type: ignore[attr-defined]
+            state = _KeyState(
+                alg=alg,
+                cipher=cipher,
+                encrypt=getattr(cipher, "unchecked_encrypt", cipher.encrypt),
+                writable=pol.algorithms.get(Family.AEAD) is alg,
+                enc_prefix=_ENC0_CONTEXT + bstr_head(len(protected)) + protected,
+                out_prefix=_ENC0_HEAD + bstr_head(len(protected)) + protected + _IV12,
+                seal_event=("seal", pol.name, alg.name, provider.name),
+                open_event=("open", pol.name, alg.name, provider.name),
+            )
+            if len(key._states) > 16:  # configurations were reloaded many times
+                key._states.clear()
+            key._states[pol] = state
         return state
 
     def seal(self, data: Buffer, key: SecretKey | None = None, *, policy: str = "default",
              aad: Buffer = b"") -> bytes:
         """Encrypt and authenticate ``data``: a COSE_Encrypt0 with protected alg and kid."""
-        pol = self.policy(policy)
-        if not isinstance(key, SecretKey):
-            raise InvalidArgument("key must be an agile SecretKey (see generate_key(policy=...))"
-                                  if key is not None else "seal needs a key: pass "
-                                  "key=generate_key(policy=...)")
-        alg = pol.algorithm(Family.AEAD)
-        if key.algorithm is not alg:
-            raise PolicyViolation(f"policy {pol.name!r} seals with {alg.name}, but the key is "
-                                  f"for {key.algorithm.name}; generate a key for the policy")
-        _, cipher, enc_prefix, out_prefix, _, prov = self._seal_state(key, alg, pol)
-        aad_b = aad if type(aad) is bytes else _bytes(aad, "aad")
+        cfg = self._config or self.config
+        pol = cfg.policies.get(policy) or cfg.policy(policy)
+        state = key._states.get(pol) if type(key) is SecretKey else None
+        if state is None or not state.writable:
+            if not isinstance(key, SecretKey):
+                raise InvalidArgument(
+                    "key must be an agile SecretKey (see generate_key(policy=...))"
+                    if key is not None else "seal needs a key: pass key=generate_key(policy=...)")
+            alg = pol.algorithm(Family.AEAD)
+            if key.algorithm is not alg:
+                raise PolicyViolation(f"policy {pol.name!r} seals with {alg.name}, but the key is "
+                                      f"for {key.algorithm.name}; generate a key for the policy")
+            state = self._key_state(key, pol)
+        if type(aad) is not bytes:
+            aad = _bytes(aad, "aad")
         if type(data) is not bytes:
             data = _bytes(data, "data")
-        nonce = os.urandom(12)
-        ct = cipher.encrypt(nonce, data, enc_prefix + bstr_head(len(aad_b)) + aad_b)
-        audit.emit("seal", pol.name, alg.name, prov, key.kid)
-        sealed: bytes = out_prefix + nonce + bstr_head(len(ct)) + ct
+        nonce = _urandom(12)
+        ct = state.encrypt(nonce, data, state.enc_prefix + bstr_head_fast(len(aad)) + aad)
+        audit.record(state.seal_event, key.kid)  # type: ignore[union-attr]
+        sealed: bytes = b"".join((state.out_prefix, nonce, bstr_head_fast(len(ct)), ct))
         return sealed
 
     def _parse_encrypt0(self, data: bytes) -> tuple[bytes, int, bytes | None, bytes, bytes]:
@@ -220,8 +267,23 @@ class Context:
     def open(self, sealed: Buffer, key: SecretKey | None = None, *, policy: str = "default",
              aad: Buffer = b"") -> bytes:
         """Verify and decrypt a ``seal`` envelope; the algorithm must be on the accept-list."""
-        pol = self.policy(policy)
+        cfg = self._config or self.config
+        pol = cfg.policies.get(policy) or cfg.policy(policy)
         data = sealed if type(sealed) is bytes else _bytes(sealed, "sealed")
+        if type(aad) is not bytes:
+            aad = _bytes(aad, "aad")
+        state = key._states.get(pol) if type(key) is SecretKey else None
+        if state is not None and data.startswith(state.out_prefix):
+            # The envelope names this key's algorithm and kid, which this policy accepts
+            # (a state exists only for accepted algorithms): parse the rest in place.
+            start = len(state.out_prefix)
+            body = _read_bstr(data, start + 12)
+            if body is not None and body[1] == len(data):
+                plaintext: bytes = state.cipher.decrypt(
+                    data[start:start + 12], memoryview(data)[body[0]:],
+                    state.enc_prefix + bstr_head_fast(len(aad)) + aad)
+                audit.record(state.open_event, key.kid)  # type: ignore[union-attr]
+                return plaintext
         protected, alg_id, _, iv, ct = self._parse_encrypt0(data)
         alg = self._accepted(pol, alg_id, Family.AEAD)
         if not isinstance(key, SecretKey):
@@ -230,14 +292,10 @@ class Context:
             raise InvalidKey(f"envelope uses {alg.name}, but the key is for {key.algorithm.name}")
         if len(iv) != alg.nonce_size:
             raise MalformedEnvelope(f"{alg.name} IV must be {alg.nonce_size} bytes")
-        state = key._cipher
-        if state is None or state[0] is not alg or state[4] != pol.providers:
-            state = self._seal_state(key, alg, pol)
-        aad_b = aad if type(aad) is bytes else _bytes(aad, "aad")
-        enc = b"\x83\x68Encrypt0" + bstr_head(len(protected)) + protected + bstr_head(
-            len(aad_b)) + aad_b
-        plaintext: bytes = state[1].decrypt(iv, ct, enc)
-        audit.emit("open", pol.name, alg.name, state[5], key.kid)
+        state = self._key_state(key, pol)
+        enc = _ENC0_CONTEXT + bstr_head(len(protected)) + protected + bstr_head(len(aad)) + aad
+        plaintext = state.cipher.decrypt(iv, ct, enc)
+        audit.record(state.open_event, key.kid)
         return plaintext
 
     # -- signatures ----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ logger = logging.getLogger("agile.audit")
 _lock = threading.Lock()
 _subscribers: tuple[Callable[[AuditEvent], object], ...] = ()
 _counts: Counter[tuple[str, str, str, str]] = Counter()
+_isEnabledFor = logger.isEnabledFor
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +58,13 @@ def subscribe(callback: Callable[[AuditEvent], object]) -> Callable[[], None]:
 
 
 def emit(operation: str, policy: str, algorithm: str, provider: str, kid: bytes | None,
-         outcome: str = "ok", detail: str = "") -> None:
+         outcome: str = "ok", detail: str = "", *, _counted: bool = False) -> None:
     """Record an operation. Callers pass names and ids only, never key material or data."""
-    _counts[(operation, policy, algorithm, provider)] += 1
+    if not _counted:
+        key = (operation, policy, algorithm, provider)
+        _counts[key] = _counts.get(key, 0) + 1
     subscribers = _subscribers
-    if not subscribers and not logger.isEnabledFor(logging.INFO):
+    if not subscribers and not _isEnabledFor(logging.INFO):
         return
     event = AuditEvent(operation, policy, algorithm, provider, kid.hex() if kid else None,
                        outcome, _dt.datetime.now(_dt.UTC).isoformat(), detail)
@@ -72,6 +75,13 @@ def emit(operation: str, policy: str, algorithm: str, provider: str, kid: bytes 
             callback(event)
         except Exception:
             logger.exception("audit subscriber %r failed; ignored", callback)
+
+
+def record(event: tuple[str, str, str, str], kid: bytes | None) -> None:
+    """``emit`` for hot paths that pre-build (operation, policy, algorithm, provider)."""
+    _counts[event] = _counts.get(event, 0) + 1
+    if _subscribers or _isEnabledFor(logging.INFO):
+        emit(*event, kid, _counted=True)
 
 
 def inventory() -> list[dict[str, object]]:

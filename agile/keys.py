@@ -34,7 +34,7 @@ def _kid(label: str, material: bytes) -> bytes:
 class SecretKey:
     """A symmetric key bound to exactly one AEAD or MAC algorithm."""
 
-    __slots__ = ("__weakref__", "_cipher", "_key", "algorithm", "kid")
+    __slots__ = ("__weakref__", "_key", "_states", "algorithm", "kid")
 
     def __init__(self, key: Buffer, algorithm: str | Algorithm) -> None:
         alg = algorithms.get(algorithm)
@@ -46,7 +46,7 @@ class SecretKey:
         self._key = raw
         self.algorithm = alg
         self.kid = _kid(alg.name, raw)
-        self._cipher: Any = None
+        self._states: dict[object, Any] = {}  # per-policy envelope state, see agile._context
 
     @classmethod
     def generate(cls, algorithm: str | Algorithm) -> SecretKey:
@@ -81,13 +81,7 @@ class _AsymmetricKey:
     provider: str
 
     def _scheme(self, provider: Provider | None = None) -> Any:
-        prov = provider or providers.get(self.provider)
-        for alg in algorithms.all_algorithms():
-            if alg.key_type == self.key_type and alg.family is not Family.HPKE and \
-                    alg.name in prov.algorithms():
-                return prov.scheme(alg.name)
-        raise UnsupportedAlgorithm(f"provider {prov.name} has no {self.key_type} keys",
-                                   Reason.NO_PROVIDER)
+        return _key_scheme(self.key_type, provider or providers.get(self.provider))
 
 
 class PublicKey(_AsymmetricKey):
@@ -107,9 +101,7 @@ class PublicKey(_AsymmetricKey):
     def from_bytes(cls, data: Buffer, key_type: str, *, provider: str | None = None) -> PublicKey:
         """Load the raw encoding of a ``key_type`` public key (see ``public_bytes``)."""
         prov = providers.get(provider) if provider else _provider_for_key_type(key_type)
-        tmp = cls.__new__(cls)
-        tmp.key_type, tmp.provider = key_type, prov.name
-        native = tmp._scheme(prov).public_from_bytes(data)
+        native = _key_scheme(key_type, prov).public_from_bytes(data)
         return cls(native, key_type, prov.name, bytes(data))
 
     def public_bytes(self) -> bytes:
@@ -166,9 +158,7 @@ class PrivateKey(_AsymmetricKey):
     def generate(cls, key_type: str, *, provider: str | None = None,
                  key_bits: int | None = None) -> PrivateKey:
         prov = providers.get(provider) if provider else _provider_for_key_type(key_type)
-        tmp = cls.__new__(cls)
-        tmp.key_type, tmp.provider = key_type, prov.name
-        return cls(tmp._scheme(prov).generate(key_bits=key_bits), key_type, prov.name)
+        return cls(_key_scheme(key_type, prov).generate(key_bits=key_bits), key_type, prov.name)
 
     @classmethod
     def from_bytes(cls, data: Buffer, key_type: str, *, provider: str | None = None
@@ -176,9 +166,7 @@ class PrivateKey(_AsymmetricKey):
         """Load a raw private encoding (seed for ML-DSA/ML-KEM/X-Wing, raw for Ed*/X*,
         PKCS#8 DER for NIST curves and RSA)."""
         prov = providers.get(provider) if provider else _provider_for_key_type(key_type)
-        tmp = cls.__new__(cls)
-        tmp.key_type, tmp.provider = key_type, prov.name
-        return cls(tmp._scheme(prov).private_from_bytes(data), key_type, prov.name)
+        return cls(_key_scheme(key_type, prov).private_from_bytes(data), key_type, prov.name)
 
     @classmethod
     def from_cryptography(cls, native: object) -> PrivateKey:
@@ -230,6 +218,16 @@ class PrivateKey(_AsymmetricKey):
         raise TypeError("PrivateKey cannot be pickled; use to_pem() deliberately")
 
 
+def _key_scheme(key_type: str, provider: Provider) -> Any:
+    """The scheme of ``provider`` that handles ``key_type`` keys (generation, encodings)."""
+    for alg in algorithms.all_algorithms():
+        if alg.key_type == key_type and alg.family is not Family.HPKE and \
+                alg.name in provider.algorithms():
+            return provider.scheme(alg.name)
+    raise UnsupportedAlgorithm(f"provider {provider.name} has no {key_type} keys",
+                               Reason.NO_PROVIDER)
+
+
 def _provider_for_key_type(key_type: str) -> Provider:
     for alg in algorithms.all_algorithms():
         if alg.key_type == key_type and alg.family is not Family.HPKE:
@@ -262,20 +260,13 @@ def load_private_key(data: Buffer, *, password: bytes | None = None) -> PrivateK
 
 def load_public_key(data: Buffer) -> PublicKey:
     """Load a SubjectPublicKeyInfo PEM or DER public key."""
-    native = _load(data, None, private=False)
-    key_type = providers.get("pyca").identify(native)
-    if key_type is None:
-        raise InvalidKey(f"unsupported public key type {type(native).__name__}")
-    scheme = PrivateKey.__new__(PrivateKey)
-    scheme.key_type, scheme.provider = key_type, "pyca"
-    return PublicKey(native, key_type, "pyca", scheme._scheme().public_bytes(native))
+    return public_from_cryptography(_load(data, None, private=False))
 
 
 def public_from_cryptography(native: object) -> PublicKey:
     """Wrap a pyca ``cryptography`` public key object."""
-    key_type = providers.get("pyca").identify(native)
-    if key_type is None:
+    pyca = providers.get("pyca")
+    key_type = pyca.identify(native)
+    if key_type is None or hasattr(native, "private_bytes"):
         raise InvalidKey(f"unsupported public key object {type(native).__name__}")
-    tmp = PublicKey.__new__(PublicKey)
-    tmp.key_type, tmp.provider = key_type, "pyca"
-    return PublicKey(native, key_type, "pyca", tmp._scheme().public_bytes(native))
+    return PublicKey(native, key_type, "pyca", _key_scheme(key_type, pyca).public_bytes(native))

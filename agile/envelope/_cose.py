@@ -34,6 +34,14 @@ def bstr_head(length: int) -> bytes:
     return b"\x5b" + length.to_bytes(8, "big")
 
 
+_SMALL_HEADS = [bytes((0x40 | n,)) if n < 24 else bytes((0x58, n)) for n in range(256)]
+
+
+def bstr_head_fast(length: int) -> bytes:
+    """``bstr_head`` with a table lookup for the common short lengths."""
+    return _SMALL_HEADS[length] if length < 256 else bstr_head(length)
+
+
 def protected_header(alg: int, kid: bytes | None) -> bytes:
     """The serialized protected header map {1: alg, 4: kid}."""
     header: dict[int, Any] = {ALG: alg}

@@ -46,7 +46,7 @@ class Constraints:
         return found
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # identity hash: contexts cache per policy
 class Policy:
     """A named policy: per family, the algorithm for new operations and what it still reads.
 
@@ -71,8 +71,10 @@ class Policy:
 
     def algorithm(self, family: Family | str) -> Algorithm:
         """The algorithm for new ``family`` operations; PolicyViolation if the policy has none."""
-        fam = Family(family)
-        found = self.algorithms.get(fam)
+        found = self.algorithms.get(family)  # type: ignore[arg-type]
+        if found is None:
+            fam = Family(family)
+            found = self.algorithms.get(fam)
         if found is None:
             raise PolicyViolation(
                 f"policy {self.name!r} has no {fam} algorithm; add {fam.value} = \"...\" to "

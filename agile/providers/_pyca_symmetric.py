@@ -33,18 +33,23 @@ _XOFS: dict[str, tuple[type[hashes.SHAKE128] | type[hashes.SHAKE256], int]] = {
 
 
 class PycaAEADCipher:
-    """A keyed pyca AEAD that raises :class:`DecryptionFailed` instead of ``InvalidTag``."""
+    """A keyed pyca AEAD that raises :class:`DecryptionFailed` instead of ``InvalidTag``.
 
-    __slots__ = ("_cipher", "_nonce_size")
+    ``unchecked_encrypt`` is pyca's own method, for callers that generate a valid 12-byte nonce
+    themselves (agile's ``seal`` hot path).
+    """
+
+    __slots__ = ("_cipher", "unchecked_encrypt")
 
     def __init__(self, cipher: _aead.AESGCM | _aead.AESGCMSIV | _aead.ChaCha20Poly1305) -> None:
         self._cipher = cipher
+        self.unchecked_encrypt = cipher.encrypt
 
     def __repr__(self) -> str:
         return f"<PycaAEADCipher {type(self._cipher).__name__}>"
 
     def encrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None) -> bytes:
-        if len(memoryview(nonce)) != 12:
+        if len(nonce) != 12:
             raise InvalidArgument("nonce must be 12 bytes")
         return self._cipher.encrypt(nonce, data, aad)
 
