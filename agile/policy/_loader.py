@@ -96,8 +96,8 @@ def load_config(path: str | os.PathLike[str] | None = None, *, text: str | None 
                 raise ConfigError(f"cannot read config: {exc.strerror}", path=source) from exc
             except UnicodeDecodeError as exc:
                 raise ConfigError("config is not UTF-8 text", path=source) from exc
-    elif path is not None:
-        source = str(path)
+    else:
+        source = str(path) if path is not None else "<text>"
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
