@@ -85,8 +85,8 @@ class _KeyState:
     writable: bool  # the key's algorithm is the policy's current AEAD
     enc_prefix: bytes  # Enc_structure up to the external AAD
     out_prefix: bytes  # COSE_Encrypt0 up to the IV
-    seal_event: tuple[str, str, str, str]
-    open_event: tuple[str, str, str, str]
+    seal_tally: audit.Tally
+    open_tally: audit.Tally
 
 
 class Context:
@@ -206,8 +206,8 @@ class Context:
                 writable=pol.algorithms.get(Family.AEAD) is alg,
                 enc_prefix=_ENC0_CONTEXT + bstr_head(len(protected)) + protected,
                 out_prefix=_ENC0_HEAD + bstr_head(len(protected)) + protected + _IV12,
-                seal_event=("seal", pol.name, alg.name, provider.name),
-                open_event=("open", pol.name, alg.name, provider.name),
+                seal_tally=audit.tally("seal", pol.name, alg.name, provider.name),
+                open_tally=audit.tally("open", pol.name, alg.name, provider.name),
             )
             if len(key._states) > 16:  # configurations were reloaded many times
                 key._states.clear()
@@ -236,7 +236,7 @@ class Context:
             data = _bytes(data, "data")
         nonce = _urandom(12)
         ct = state.encrypt(nonce, data, state.enc_prefix + bstr_head_fast(len(aad)) + aad)
-        audit.record(state.seal_event, key.kid)  # type: ignore[union-attr]
+        audit.record(state.seal_tally, key.kid)  # type: ignore[union-attr]
         sealed: bytes = b"".join((state.out_prefix, nonce, bstr_head_fast(len(ct)), ct))
         return sealed
 
@@ -276,13 +276,22 @@ class Context:
         if state is not None and data.startswith(state.out_prefix):
             # The envelope names this key's algorithm and kid, which this policy accepts
             # (a state exists only for accepted algorithms): parse the rest in place.
-            start = len(state.out_prefix)
-            body = _read_bstr(data, start + 12)
-            if body is not None and body[1] == len(data):
+            pos = len(state.out_prefix) + 12
+            head = data[pos] if len(data) > pos else 0
+            if head == 0x58 and len(data) > pos + 1:
+                body, size = pos + 2, data[pos + 1]
+            elif head == 0x59 and len(data) > pos + 2:
+                body, size = pos + 3, data[pos + 1] << 8 | data[pos + 2]
+            elif 0x40 <= head < 0x58:
+                body, size = pos + 1, head - 0x40
+            else:
+                span = _read_bstr(data, pos) or (0, -1)
+                body, size = span[0], span[1] - span[0]
+            if body + size == len(data):
+                ct = data[body:] if size < 4096 else memoryview(data)[body:]
                 plaintext: bytes = state.cipher.decrypt(
-                    data[start:start + 12], memoryview(data)[body[0]:],
-                    state.enc_prefix + bstr_head_fast(len(aad)) + aad)
-                audit.record(state.open_event, key.kid)  # type: ignore[union-attr]
+                    data[pos - 12:pos], ct, state.enc_prefix + bstr_head_fast(len(aad)) + aad)
+                audit.record(state.open_tally, key.kid)  # type: ignore[union-attr]
                 return plaintext
         protected, alg_id, _, iv, ct = self._parse_encrypt0(data)
         alg = self._accepted(pol, alg_id, Family.AEAD)
@@ -295,7 +304,7 @@ class Context:
         state = self._key_state(key, pol)
         enc = _ENC0_CONTEXT + bstr_head(len(protected)) + protected + bstr_head(len(aad)) + aad
         plaintext = state.cipher.decrypt(iv, ct, enc)
-        audit.record(state.open_event, key.kid)
+        audit.record(state.open_tally, key.kid)
         return plaintext
 
     # -- signatures ----------------------------------------------------------------------------

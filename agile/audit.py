@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import threading
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -22,7 +21,6 @@ __all__ = ["AuditEvent", "inventory", "subscribe"]
 logger = logging.getLogger("agile.audit")
 _lock = threading.Lock()
 _subscribers: tuple[Callable[[AuditEvent], object], ...] = ()
-_counts: Counter[tuple[str, str, str, str]] = Counter()
 _isEnabledFor = logger.isEnabledFor
 
 
@@ -57,15 +55,47 @@ def subscribe(callback: Callable[[AuditEvent], object]) -> Callable[[], None]:
     return unsubscribe
 
 
+class Tally:
+    """The running count of one (operation, policy, algorithm, provider)."""
+
+    __slots__ = ("count", "event")
+
+    def __init__(self, event: tuple[str, str, str, str]) -> None:
+        self.event = event
+        self.count = 0
+
+
+_tallies: dict[tuple[str, str, str, str], Tally] = {}
+
+
+def tally(operation: str, policy: str, algorithm: str, provider: str) -> Tally:
+    """The shared counter for this combination (hot paths keep it and call ``record``)."""
+    key = (operation, policy, algorithm, provider)
+    found = _tallies.get(key)
+    if found is None:
+        with _lock:
+            found = _tallies.setdefault(key, Tally(key))
+    return found
+
+
+def record(counter: Tally, kid: bytes | None) -> None:
+    """``emit`` for hot paths: count, and build an event only if someone listens."""
+    counter.count += 1
+    if _subscribers or _isEnabledFor(logging.INFO):
+        _dispatch(*counter.event, kid, "ok", "")
+
+
 def emit(operation: str, policy: str, algorithm: str, provider: str, kid: bytes | None,
-         outcome: str = "ok", detail: str = "", *, _counted: bool = False) -> None:
+         outcome: str = "ok", detail: str = "") -> None:
     """Record an operation. Callers pass names and ids only, never key material or data."""
-    if not _counted:
-        key = (operation, policy, algorithm, provider)
-        _counts[key] = _counts.get(key, 0) + 1
+    tally(operation, policy, algorithm, provider).count += 1
+    if _subscribers or _isEnabledFor(logging.INFO):
+        _dispatch(operation, policy, algorithm, provider, kid, outcome, detail)
+
+
+def _dispatch(operation: str, policy: str, algorithm: str, provider: str, kid: bytes | None,
+              outcome: str, detail: str) -> None:
     subscribers = _subscribers
-    if not subscribers and not _isEnabledFor(logging.INFO):
-        return
     event = AuditEvent(operation, policy, algorithm, provider, kid.hex() if kid else None,
                        outcome, _dt.datetime.now(_dt.UTC).isoformat(), detail)
     logger.info("%s policy=%s alg=%s provider=%s kid=%s outcome=%s %s", operation, policy,
@@ -77,16 +107,9 @@ def emit(operation: str, policy: str, algorithm: str, provider: str, kid: bytes 
             logger.exception("audit subscriber %r failed; ignored", callback)
 
 
-def record(event: tuple[str, str, str, str], kid: bytes | None) -> None:
-    """``emit`` for hot paths that pre-build (operation, policy, algorithm, provider)."""
-    _counts[event] = _counts.get(event, 0) + 1
-    if _subscribers or _isEnabledFor(logging.INFO):
-        emit(*event, kid, _counted=True)
-
-
 def inventory() -> list[dict[str, object]]:
     """Runtime inventory: how often each (operation, policy, algorithm, provider) ran."""
     return [
-        {"operation": op, "policy": pol, "algorithm": alg, "provider": prov, "count": n}
-        for (op, pol, alg, prov), n in sorted(_counts.items())
+        {"operation": op, "policy": pol, "algorithm": alg, "provider": prov, "count": t.count}
+        for (op, pol, alg, prov), t in sorted(_tallies.items()) if t.count
     ]
