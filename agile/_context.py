@@ -133,7 +133,7 @@ class Context:
     def policy(self, name: str) -> Policy:
         """The resolved (cached) policy ``name``."""
         cfg = self._config or self.config
-        found = cfg.policies.get(name)
+        found = cfg.policies.get(name) if type(name) is str else None
         return found if found is not None else cfg.policy(name)
 
     def _provider(self, pol: Policy, alg: Algorithm) -> Provider:
@@ -218,7 +218,7 @@ class Context:
              aad: Buffer = b"") -> bytes:
         """Encrypt and authenticate ``data``: a COSE_Encrypt0 with protected alg and kid."""
         cfg = self._config or self.config
-        pol = cfg.policies.get(policy) or cfg.policy(policy)
+        pol = (cfg.policies.get(policy) if type(policy) is str else None) or cfg.policy(policy)
         state = key._states.get(pol) if type(key) is SecretKey else None
         if state is None or not state.writable:
             if not isinstance(key, SecretKey):
@@ -258,7 +258,7 @@ class Context:
                                 self._protected[protected] = header
                         return protected, header[0], header[1], iv, data[body[0]:]
         parsed = envelope.parse(data, envelope.TAG_ENCRYPT0)
-        iv_field = parsed.unprotected.get(IV)
+        iv_field = parsed.param(IV)
         if type(iv_field) is not bytes:
             raise MalformedEnvelope("COSE_Encrypt0 lacks an IV")
         assert parsed.content is not None
@@ -268,7 +268,7 @@ class Context:
              aad: Buffer = b"") -> bytes:
         """Verify and decrypt a ``seal`` envelope; the algorithm must be on the accept-list."""
         cfg = self._config or self.config
-        pol = cfg.policies.get(policy) or cfg.policy(policy)
+        pol = (cfg.policies.get(policy) if type(policy) is str else None) or cfg.policy(policy)
         data = sealed if type(sealed) is bytes else _bytes(sealed, "sealed")
         if type(aad) is not bytes:
             aad = _bytes(aad, "aad")

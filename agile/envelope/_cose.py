@@ -1,9 +1,10 @@
 """COSE (RFC 9052) structures agile writes and reads: COSE_Encrypt0 and COSE_Sign1.
 
 Encoding of the fixed, canonical layout agile emits is done by concatenation (the hot path of
-``seal``); everything is decoded strictly: exact tag, array shape and types, protected header a
-canonical-as-sent map with an integer ``alg``, no ``crit``, no trailing bytes. Any violation raises
-:class:`MalformedEnvelope`, never a decoder exception.
+``seal``); everything is decoded strictly: preferred CBOR encoding (RFC 8949 4.1, which also
+rules out repeated map labels), exact tag, array shape and types, an integer ``alg`` only in the
+protected bucket, no label in both buckets, no ``crit``, no Partial IV, no trailing bytes. Any
+violation raises :class:`MalformedEnvelope`, never a decoder exception.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..errors import MalformedEnvelope
 
 TAG_ENCRYPT0 = 16
 TAG_SIGN1 = 18
-ALG, CRIT, KID, IV, EK = 1, 2, 4, 5, -4  # header labels (RFC 9052; -4 "ek" from COSE-HPKE)
+ALG, CRIT, KID, IV, PARTIAL_IV, EK = 1, 2, 4, 5, 6, -4  # RFC 9052 labels; -4 "ek" (COSE-HPKE)
 
 
 def bstr_head(length: int) -> bytes:
@@ -85,6 +86,12 @@ class Parsed:
     unprotected: dict[int, Any]
     content: bytes | None  # ciphertext (Encrypt0) or payload (Sign1)
     signature: bytes = b""
+    protected_map: dict[Any, Any] | None = None
+
+    def param(self, label: int) -> Any:
+        """A header parameter from either bucket (RFC 9052 3: one set; labels never repeated)."""
+        found = (self.protected_map or {}).get(label)
+        return found if found is not None else self.unprotected.get(label)
 
 
 def _loads_exact(data: bytes) -> Any:
@@ -100,6 +107,12 @@ def _loads_exact(data: bytes) -> Any:
 
 def parse_protected(protected: bytes) -> tuple[int, bytes | None]:
     """Strictly decode a protected header; return (alg, kid)."""
+    header = _protected_map(protected)
+    return header[ALG], header.get(KID)
+
+
+def _protected_map(protected: bytes) -> dict[Any, Any]:
+    """Strictly decode a protected header map with an integer alg and a bytes kid (if any)."""
     if not protected:
         raise MalformedEnvelope("empty protected header: alg must be protected")
     header = _loads_exact(protected)
@@ -119,14 +132,21 @@ def parse_protected(protected: bytes) -> tuple[int, bytes | None]:
     kid = header.get(KID)
     if kid is not None and type(kid) is not bytes:
         raise MalformedEnvelope("kid must be a byte string")
-    return alg, kid
+    return header
 
 
 def parse(data: object, tag: int) -> Parsed:
     """Decode a tagged COSE_Encrypt0 (tag 16) or COSE_Sign1 (tag 18) strictly."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise MalformedEnvelope(f"envelope must be bytes, not {type(data).__name__}")
-    value = _loads_exact(bytes(data))
+    raw = bytes(data)
+    value = _loads_exact(raw)
+    try:
+        canonical = cbor2.dumps(value) == raw
+    except Exception:
+        canonical = False
+    if not canonical:  # catches repeated labels in the unprotected map (RFC 9052 3 and 9)
+        raise MalformedEnvelope("envelope is not in preferred CBOR encoding or repeats a label")
     if not isinstance(value, cbor2.CBORTag) or value.tag != tag:
         name = "COSE_Encrypt0" if tag == TAG_ENCRYPT0 else "COSE_Sign1"
         raise MalformedEnvelope(f"not a tagged {name} (CBOR tag {tag})")
@@ -137,9 +157,14 @@ def parse(data: object, tag: int) -> Parsed:
     protected, unprotected = body[0], body[1]
     if type(protected) is not bytes or not isinstance(unprotected, dict):
         raise MalformedEnvelope("bad header fields")
-    alg, kid = parse_protected(protected)
+    header = _protected_map(protected)
+    alg, kid = header[ALG], header.get(KID)
     if ALG in unprotected or CRIT in unprotected:
         raise MalformedEnvelope("alg and crit must not appear in the unprotected header")
+    if set(header) & set(unprotected):
+        raise MalformedEnvelope("a header parameter appears in both buckets")
+    if PARTIAL_IV in header or PARTIAL_IV in unprotected:
+        raise MalformedEnvelope("Partial IV is not supported")
     if kid is None:
         kid_u = unprotected.get(KID)
         if kid_u is not None and type(kid_u) is not bytes:
@@ -149,10 +174,10 @@ def parse(data: object, tag: int) -> Parsed:
     if tag == TAG_ENCRYPT0:
         if type(content) is not bytes:
             raise MalformedEnvelope("ciphertext must be a byte string")
-        return Parsed(tag, protected, alg, kid, unprotected, content)
+        return Parsed(tag, protected, alg, kid, unprotected, content, protected_map=header)
     if content is not None and type(content) is not bytes:
         raise MalformedEnvelope("payload must be a byte string or nil")
     signature = body[3]
     if type(signature) is not bytes:
         raise MalformedEnvelope("signature must be a byte string")
-    return Parsed(tag, protected, alg, kid, unprotected, content, signature)
+    return Parsed(tag, protected, alg, kid, unprotected, content, signature, header)

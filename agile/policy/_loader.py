@@ -44,11 +44,11 @@ class Config:
 
     def policy(self, name: str) -> Policy:
         """The resolved policy ``name``; unknown names use ``default_policy`` when it is set."""
+        if not isinstance(name, str):
+            raise ConfigError(f"policy name must be a str, not {type(name).__name__}")
         found = self.policies.get(name)
         if found is not None:
             return found
-        if not isinstance(name, str):
-            raise ConfigError(f"policy name must be a str, not {type(name).__name__}")
         if self.default_policy is not None:
             return self.policies[self.default_policy]
         close = difflib.get_close_matches(name, list(self.policies), n=1)
