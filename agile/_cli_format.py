@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,7 +106,12 @@ def algorithm_rows(algs: Iterable[Algorithm], day: _dt.date) -> list[AlgorithmRo
     rows = []
     for alg in algs:
         served = tuple(p.name for p in installed if alg.name in p.algorithms())
-        rows.append(AlgorithmRow(alg, alg.status_on(day), served, None if served else why))
+        reason = None
+        if not served:
+            stated = [r for p in installed
+                      if (r := getattr(p, "unavailable_reason", lambda _: None)(alg.name))]
+            reason = "; ".join(stated) if stated else why
+        rows.append(AlgorithmRow(alg, alg.status_on(day), served, reason))
     return rows
 
 
@@ -133,7 +138,8 @@ def algorithms_table(rows: Sequence[AlgorithmRow], *, day: _dt.date, hidden_lega
     for reason, names in reasons.items():
         lines.append(_fill(f"unavailable ({', '.join(names)}): {reason}."))
     if hidden_legacy:
-        lines.append(f"{hidden_legacy} legacy algorithms (kept only to read old data) are hidden; "
+        noun = "algorithm" if hidden_legacy == 1 else "algorithms"
+        lines.append(f"{hidden_legacy} legacy {noun} (kept only to read old data) hidden; "
                      "--all lists them.")
     return "\n".join(lines)
 
@@ -142,15 +148,14 @@ def algorithms_table(rows: Sequence[AlgorithmRow], *, day: _dt.date, hidden_lega
 def _zone(config: Config, policy: Policy) -> dict[str, Any] | None:
     if policy.zone is None:
         return None
-    zones = config.raw.get("zones", {})
-    body = zones.get(policy.zone, {}) if isinstance(zones, Mapping) else {}
-    body = body if isinstance(body, Mapping) else {}
+    zone = config.zones[policy.zone]
+    require = zone.constraints.require
     return {
-        "name": policy.zone,
-        "require": body.get("require"),
-        "min_category": body.get("min_category"),
-        "allow_legacy": bool(body.get("allow_legacy", False)),
-        "description": body.get("description", ""),
+        "name": zone.name,
+        "require": None if require is None else require.value,
+        "min_category": zone.constraints.min_category,
+        "allow_legacy": zone.allow_legacy,
+        "description": zone.description,
     }
 
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, algorithms
+from . import __version__, algorithms, providers
 from ._cli_format import algorithm_rows, algorithms_table, explain_policy, policy_record, policy_text
 from .algorithms import Family
 from .errors import AgileError, ConfigError
@@ -148,7 +148,8 @@ def cli() -> None:
     """
 
 
-@cli.command("algorithms", epilog=_EPILOG)
+@cli.command("algorithms", epilog=_EPILOG,
+             short_help="List algorithms: status, NIST IR 8547 dates, providers.")
 @click.option("--family", type=click.Choice([f.value for f in Family], case_sensitive=False),
               help="Only this family (policy slot), e.g. kem, signature, aead.")
 @click.option("--all", "show_all", is_flag=True,
@@ -163,7 +164,7 @@ def algorithms_command(family: str | None, show_all: bool, as_json: bool,
     For every algorithm: family, quantum class (classical, post-quantum, hybrid) and risk, NIST
     security category, status on the day (approved, deprecated, disallowed, legacy), the NIST IR
     8547 dates, the provider(s) serving it here or why none does, and the components of hybrid
-    and HPKE algorithms.
+    algorithms (--json also gives those of HPKE suites).
 
     \b
     Examples:
@@ -176,8 +177,6 @@ def algorithms_command(family: str | None, show_all: bool, as_json: bool,
     hidden = 0 if show_all else sum(1 for a in pool if a.legacy)
     rows = algorithm_rows((a for a in pool if show_all or not a.legacy), day)
     if as_json:
-        from . import providers
-
         _echo_json({
             "date": day.isoformat(),
             "providers": [p.name for p in providers.all_providers()],
@@ -202,7 +201,8 @@ def policy_group() -> None:
     """
 
 
-@policy_group.command("validate", epilog=_EPILOG)
+@policy_group.command("validate", epilog=_EPILOG,
+                      short_help="Load and check a configuration (exit 1 if invalid).")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @_at_option
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings such as deprecations too.")
@@ -240,7 +240,8 @@ def validate_command(path: Path | None, at: _dt.datetime | None, strict: bool) -
                           path=config.source, hint="choose algorithms that are not deprecated")
 
 
-@policy_group.command("show", epilog=_EPILOG)
+@policy_group.command("show", epilog=_EPILOG,
+                      short_help="Show resolved policies: algorithms, accept-lists, rules.")
 @click.argument("name", required=False)
 @_config_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -265,7 +266,7 @@ def show_command(name: str | None, config_path: Path | None, as_json: bool,
     if as_json:
         _echo_json({
             "configuration": config.source,
-            "found": origin,
+            "origin": origin,
             "date": day.isoformat(),
             "default_policy": config.default_policy,
             "requested": name,
@@ -285,7 +286,8 @@ def show_command(name: str | None, config_path: Path | None, as_json: bool,
         click.echo(policy_text(config, pol))
 
 
-@policy_group.command("explain", epilog=_EPILOG)
+@policy_group.command("explain", epilog=_EPILOG,
+                      short_help="Explain a policy in plain words, with dates.")
 @click.argument("name")
 @_config_option
 @_at_option

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ._defaults import DEFAULT_TOML
 from ._loader import ENV_VAR, Config, find_config_file, load_config
-from ._model import Constraints, Policy, Requirement
+from ._model import Constraints, Policy, Requirement, Zone
 
 __all__ = [
     "DEFAULT_TOML",
@@ -18,6 +18,7 @@ __all__ = [
     "Constraints",
     "Policy",
     "Requirement",
+    "Zone",
     "find_config_file",
     "load_config",
 ]

@@ -16,7 +16,7 @@ from .. import algorithms, providers
 from ..algorithms import Algorithm, Family
 from ..errors import AgileError, ConfigError, PolicyViolation, UnknownAlgorithm
 from ._defaults import DEFAULT_TOML
-from ._model import Constraints, Policy, Requirement
+from ._model import Constraints, Policy, Requirement, Zone
 
 ENV_VAR = "AGILE_CONFIG"
 _SLOTS = {f.value: f for f in Family}
@@ -41,6 +41,7 @@ class Config:
     default_policy: str | None = None
     warnings: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    zones: Mapping[str, Zone] = field(default_factory=dict)
 
     def policy(self, name: str) -> Policy:
         """The resolved policy ``name``; unknown names use ``default_policy`` when it is set."""
@@ -118,6 +119,18 @@ class _Resolver:
 
     # -- error helpers -------------------------------------------------------------------------
     def _line(self, table: str, key: str | None = None) -> int | None:
+        if not table:  # a top-level key: before the first table header (or of [tool.agile])
+            top = re.compile(r"^[ \t]*\[", re.MULTILINE)
+            start = 0
+            if self.prefix:
+                tool = re.search(r"^[ \t]*\[\s*tool\s*\.\s*agile\s*\]", self.text, re.MULTILINE)
+                if tool is None:
+                    return None
+                start = tool.end()
+            end = top.search(self.text, start + 1)
+            head = self.text[start:end.start() if end else len(self.text)]
+            found = re.search(r"^[ \t]*" + re.escape(key or "") + r"[ \t]*=", head, re.MULTILINE)
+            return self.text.count("\n", 0, start + found.start()) + 1 if found else None
         header = re.compile(r"^[ \t]*\[\s*" + re.escape(self.prefix + table).replace(r"\.", r"\s*\.\s*")
                             + r"\s*\]", re.MULTILINE)
         match = header.search(self.text)
@@ -136,7 +149,7 @@ class _Resolver:
 
     def fail(self, message: str, table: str, key: str | None = None,
              hint: str | None = None) -> ConfigError:
-        where = f"{self.prefix}{table}" + (f".{key}" if key else "")
+        where = ".".join(p for p in (self.prefix.rstrip("."), table, key) if p)
         return ConfigError(f"{message} (at {where})", path=self.source,
                            line=self._line(table, key), key=where, hint=hint)
 
@@ -165,6 +178,14 @@ class _Resolver:
             self._unknown_keys(f"suites.{name}", body, _SUITE_KEYS)
         zone_constraints = {name: self._constraints(f"zones.{name}", body, _ZONE_KEYS)
                             for name, body in zones.items()}
+        resolved_zones = {}
+        for name, body in zones.items():
+            legacy = body.get("allow_legacy", False)
+            if not isinstance(legacy, bool):
+                raise self.fail("allow_legacy must be true or false", f"zones.{name}",
+                                "allow_legacy")
+            resolved_zones[name] = Zone(name, zone_constraints[name], legacy,
+                                        str(body.get("description", "")))
         resolved = {name: self._policy(name, body, suites, zones, zone_constraints)
                     for name, body in policies.items()}
         default = self.data.get("default_policy")
@@ -173,7 +194,8 @@ class _Resolver:
             raise self.fail(f"default_policy names {default!r}, which is not defined", "",
                             "default_policy",
                             f"did you mean {close[0]!r}?" if close else "define it under [policies]")
-        return Config(resolved, self.source, default, tuple(self.warnings), self.data)
+        return Config(resolved, self.source, default, tuple(self.warnings), self.data,
+                      resolved_zones)
 
     def _constraints(self, table: str, body: dict[str, Any], allowed: set[str]) -> Constraints:
         self._unknown_keys(table, body, allowed)
@@ -241,12 +263,13 @@ class _Resolver:
         for slot, names in accept_raw.items():
             family = _SLOTS[slot]
             for value in names:
-                alg = self._algorithm(value, family, table, "accept")
+                alg = self._algorithm(value, family, table, f"accept.{slot}")
                 status = alg.status_on(self.today)
                 if status == "disallowed" and not (alg.legacy or allow_legacy):
-                    raise self.fail(f"{alg.name} is disallowed since {alg.disallowed_after}",
-                                    table, "accept", "remove it, or set allow_legacy = true to "
-                                    "keep reading old data")
+                    raise self.fail(f"{alg.name} is disallowed after {alg.disallowed_after} "
+                                    "(NIST IR 8547)", table, f"accept.{slot}",
+                                    "remove it, or set allow_legacy = true to keep reading old "
+                                    "data")
                 accept.setdefault(family, set()).add(alg.name)
 
         zone = merged.get("zone")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..algorithms import Algorithm, Family, QuantumClass
-from ..errors import PolicyViolation
+from ..errors import InvalidArgument, PolicyViolation
 
 
 class Requirement(enum.StrEnum):
@@ -46,6 +46,16 @@ class Constraints:
         return found
 
 
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A trust zone: constraints that every member policy must meet."""
+
+    name: str
+    constraints: Constraints
+    allow_legacy: bool = False
+    description: str = ""
+
+
 @dataclass(frozen=True, slots=True, eq=False)  # identity hash: contexts cache per policy
 class Policy:
     """A named policy: per family, the algorithm for new operations and what it still reads.
@@ -73,7 +83,11 @@ class Policy:
         """The algorithm for new ``family`` operations; PolicyViolation if the policy has none."""
         found = self.algorithms.get(family)  # type: ignore[arg-type]
         if found is None:
-            fam = Family(family)
+            try:
+                fam = Family(family)
+            except ValueError:
+                raise InvalidArgument(f"unknown family {family!r}; one of: "
+                                      + ", ".join(f.value for f in Family)) from None
             found = self.algorithms.get(fam)
         if found is None:
             raise PolicyViolation(

@@ -92,7 +92,8 @@ class Provider(Protocol):
     """A backend: a name, the algorithms it serves, and a scheme per algorithm.
 
     Third-party providers register a zero-argument factory under the ``agile.providers``
-    entry-point group.
+    entry-point group. Optionally a provider defines ``unavailable_reason(algorithm) -> str |
+    None`` to say why it cannot run an algorithm here (e.g. a missing shared library).
     """
 
     name: str

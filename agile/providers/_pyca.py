@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cryptography
 from cryptography.hazmat.primitives.asymmetric import (
     ec,
     ed448,
@@ -17,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import (
 
 from .. import algorithms
 from ..algorithms import Algorithm, Family
-from ..errors import Reason, UnsupportedAlgorithm
+from ..errors import AgileError, Reason, UnsupportedAlgorithm
 from ._pyca_asymmetric import (
     CURVES,
     PycaHPKE,
@@ -77,6 +78,19 @@ class PycaProvider:
 
     def algorithms(self) -> frozenset[str]:
         return self._names
+
+    def unavailable_reason(self, algorithm: str) -> str | None:
+        """Why this provider does not run ``algorithm`` (None if it does or does not know it)."""
+        if algorithm in self._names:
+            return None
+        try:
+            alg = algorithms.get(algorithm)
+        except AgileError:
+            return None
+        if alg.family is Family.CIPHER:
+            return ("legacy unauthenticated cipher: the scanner inventories it, agile never "
+                    "runs it")
+        return f"pyca cryptography {cryptography.__version__} does not implement it"
 
     def identify(self, native_key: object) -> str | None:
         if isinstance(native_key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):

@@ -102,7 +102,9 @@ def test_dates_refuse_disallowed_and_warn_deprecated(tmp_path: Path) -> None:
     err = _error(tmp_path, toml, today=dt.date(2036, 1, 1))
     assert "disallowed after 2035-12-31" in str(err)
     reading = '[policies.a]\nsignature = "ML-DSA-65"\naccept.signature = ["ECDSA-P256-SHA256"]\n'
-    assert "disallowed since" in str(_error(tmp_path, reading, today=dt.date(2036, 1, 1)))
+    err = _error(tmp_path, reading, today=dt.date(2036, 1, 1))
+    assert "disallowed after 2035-12-31" in str(err) and err.line == 3
+    assert err.key == "policies.a.accept.signature"
 
 
 def test_legacy_only_for_reading_or_with_allow_legacy(tmp_path: Path) -> None:
