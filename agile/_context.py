@@ -22,8 +22,10 @@ from . import algorithms, audit, envelope, providers
 from ._password import PasswordHasher
 from ._types import Buffer
 from .algorithms import Algorithm, Family
+from .envelope._cose import _SMALL_HEADS as _HEADS
 from .envelope._cose import EK, IV, bstr_head, bstr_head_fast, parse_protected
 from .errors import (
+    DecryptionFailed,
     InvalidArgument,
     InvalidKey,
     InvalidSignature,
@@ -39,6 +41,7 @@ from .providers import Provider
 _ENC0_HEAD = b"\xd0\x83"
 _ENC0_CONTEXT = b"\x83\x68Encrypt0"  # start of the Enc_structure array
 _urandom = os.urandom
+_audit_levels = audit._level_cache  # see audit.listening
 _IV12 = b"\xa1\x05\x4c"
 _PROTECTED_CACHE_LIMIT = 4096
 
@@ -84,9 +87,45 @@ class _KeyState:
     encrypt: Any  # the provider's fastest encrypt for nonces agile generates itself
     writable: bool  # the key's algorithm is the policy's current AEAD
     enc_prefix: bytes  # Enc_structure up to the external AAD
+    enc_empty: bytes  # the whole Enc_structure for aad=b"" (the common case)
+    decrypt: Any  # the provider's decrypt, raising decrypt_errors on failure
+    decrypt_errors: tuple[type[BaseException], ...]
     out_prefix: bytes  # COSE_Encrypt0 up to the IV
+    iv_end: int  # len(out_prefix) + 12: where the ciphertext's byte-string head starts
     seal_tally: audit.Tally
     open_tally: audit.Tally
+
+
+@dataclass(frozen=True, slots=True)
+class _HPKEState:
+    """Per (asymmetric key, Policy): the HPKE suite, the key in its native form, COSE pieces."""
+
+    alg: Algorithm
+    seal_or_open: Any  # scheme.seal for public keys, scheme.open for private keys
+    native: Any  # the key as the scheme takes it (converted once)
+    enc_size: int
+    info_prefix: bytes  # Enc_structure up to the external AAD
+    info_empty: bytes  # the whole Enc_structure for aad=b""
+    out_prefix: bytes  # COSE_Encrypt0 up to the encapsulated key's bytes
+    tally: audit.Tally
+
+
+@dataclass(frozen=True, slots=True)
+class _SignState:
+    """Per (asymmetric key, Policy): the signature scheme, native key and COSE_Sign1 pieces."""
+
+    alg: Algorithm
+    op: Any  # scheme.sign for private keys, scheme.verify for public keys
+    native: Any
+    protected: bytes
+    tbs_prefix: bytes  # Sig_structure up to the external AAD
+    out_prefix: bytes  # COSE_Sign1 up to the payload: tag, array head, protected, {}
+    tally: audit.Tally
+
+
+_SIGN1_HEAD = b"\xd2\x84"
+_SIG1_CONTEXT = b"\x84\x6aSignature1"
+_EK_LABEL = b"\xa1\x23"  # unprotected header {-4 (ek): ...}
 
 
 class Context:
@@ -205,7 +244,11 @@ class Context:
                 encrypt=getattr(cipher, "unchecked_encrypt", cipher.encrypt),
                 writable=pol.algorithms.get(Family.AEAD) is alg,
                 enc_prefix=_ENC0_CONTEXT + bstr_head(len(protected)) + protected,
+                enc_empty=_ENC0_CONTEXT + bstr_head(len(protected)) + protected + b"\x40",
+                decrypt=getattr(cipher, "unchecked_decrypt", cipher.decrypt),
+                decrypt_errors=getattr(cipher, "decrypt_errors", ()),
                 out_prefix=_ENC0_HEAD + bstr_head(len(protected)) + protected + _IV12,
+                iv_end=len(_ENC0_HEAD + bstr_head(len(protected)) + protected + _IV12) + 12,
                 seal_tally=audit.tally("seal", pol.name, alg.name, provider.name),
                 open_tally=audit.tally("open", pol.name, alg.name, provider.name),
             )
@@ -230,14 +273,22 @@ class Context:
                 raise PolicyViolation(f"policy {pol.name!r} seals with {alg.name}, but the key is "
                                       f"for {key.algorithm.name}; generate a key for the policy")
             state = self._key_state(key, pol)
-        if type(aad) is not bytes:
-            aad = _bytes(aad, "aad")
         if type(data) is not bytes:
             data = _bytes(data, "data")
+        if aad == b"":
+            enc = state.enc_empty
+        else:
+            aad = _bytes(aad, "aad")
+            enc = state.enc_prefix + bstr_head_fast(len(aad)) + aad
         nonce = _urandom(12)
-        ct = state.encrypt(nonce, data, state.enc_prefix + bstr_head_fast(len(aad)) + aad)
-        audit.record(state.seal_tally, key.kid)  # type: ignore[union-attr]
-        sealed: bytes = b"".join((state.out_prefix, nonce, bstr_head_fast(len(ct)), ct))
+        ct = state.encrypt(nonce, data, enc)
+        tally = state.seal_tally
+        tally.count += 1
+        if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+            audit.record_event(tally, key.kid)  # type: ignore[union-attr]
+        size = len(ct)
+        sealed: bytes = state.out_prefix + nonce + (
+            _HEADS[size] if size < 256 else bstr_head(size)) + ct
         return sealed
 
     def _parse_encrypt0(self, data: bytes) -> tuple[bytes, int, bytes | None, bytes, bytes]:
@@ -276,22 +327,37 @@ class Context:
         if state is not None and data.startswith(state.out_prefix):
             # The envelope names this key's algorithm and kid, which this policy accepts
             # (a state exists only for accepted algorithms): parse the rest in place.
-            pos = len(state.out_prefix) + 12
-            head = data[pos] if len(data) > pos else 0
-            if head == 0x58 and len(data) > pos + 1:
-                body, size = pos + 2, data[pos + 1]
-            elif head == 0x59 and len(data) > pos + 2:
-                body, size = pos + 3, data[pos + 1] << 8 | data[pos + 2]
-            elif 0x40 <= head < 0x58:
+            # The ciphertext's byte-string head, in preferred (shortest) encoding only, as the
+            # strict decoder requires; anything else takes the strict path below.
+            pos = state.iv_end
+            total = len(data)
+            head = data[pos] if total > pos else 0
+            if 0x40 <= head < 0x58:
                 body, size = pos + 1, head - 0x40
+            elif head == 0x58 and total > pos + 1:
+                body, size = pos + 2, data[pos + 1]
+                size = size if size >= 24 else -1
+            elif head == 0x59 and total > pos + 2:
+                body, size = pos + 3, data[pos + 1] << 8 | data[pos + 2]
+                size = size if size >= 0x100 else -1
+            elif head == 0x5A and total > pos + 4:
+                body, size = pos + 5, int.from_bytes(data[pos + 1:pos + 5], "big")
+                size = size if size >= 0x10000 else -1
             else:
-                span = _read_bstr(data, pos) or (0, -1)
-                body, size = span[0], span[1] - span[0]
-            if body + size == len(data):
+                body, size = 0, -1
+            if body + size == total:
                 ct = data[body:] if size < 4096 else memoryview(data)[body:]
-                plaintext: bytes = state.cipher.decrypt(
-                    data[pos - 12:pos], ct, state.enc_prefix + bstr_head_fast(len(aad)) + aad)
-                audit.record(state.open_tally, key.kid)  # type: ignore[union-attr]
+                try:
+                    plaintext: bytes = state.decrypt(
+                        data[pos - 12:pos], ct,
+                        state.enc_empty if not aad else
+                        state.enc_prefix + bstr_head_fast(len(aad)) + aad)
+                except state.decrypt_errors:
+                    raise DecryptionFailed() from None
+                tally = state.open_tally
+                tally.count += 1
+                if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+                    audit.record_event(tally, key.kid)  # type: ignore[union-attr]
                 return plaintext
         protected, alg_id, _, iv, ct = self._parse_encrypt0(data)
         alg = self._accepted(pol, alg_id, Family.AEAD)
@@ -308,37 +374,87 @@ class Context:
         return plaintext
 
     # -- signatures ----------------------------------------------------------------------------
+    def _sign_state(self, key: PrivateKey | PublicKey, pol: Policy, alg: Algorithm) -> _SignState:
+        state: _SignState | None = key._states.get(pol)
+        if state is None or state.alg is not alg:
+            provider = self._provider(pol, alg)
+            scheme: Any = provider.scheme(alg.name)
+            assert alg.cose_alg is not None
+            protected = envelope.protected_header(alg.cose_alg, key.kid)
+            private = isinstance(key, PrivateKey)
+            state = _SignState(
+                alg=alg, op=scheme.sign if private else scheme.verify,
+                native=key.native_for(provider), protected=protected,
+                tbs_prefix=_SIG1_CONTEXT + bstr_head(len(protected)) + protected,
+                out_prefix=_SIGN1_HEAD + bstr_head(len(protected)) + protected + b"\xa0",
+                tally=audit.tally("sign" if private else "verify", pol.name, alg.name,
+                                  provider.name))
+            if len(key._states) > 16:
+                key._states.clear()
+            key._states[pol] = state
+        return state
+
     def sign(self, key: PrivateKey, data: Buffer, *, policy: str = "default",
              detached: bool = False, aad: Buffer = b"") -> bytes:
         """Sign ``data``: a COSE_Sign1 (payload attached unless ``detached``)."""
         pol = self.policy(policy)
         if not isinstance(key, PrivateKey):
             raise InvalidArgument("key must be an agile PrivateKey (see generate_keypair)")
-        alg = self._current_for_key(pol, Family.SIGNATURE, key.key_type)
-        self._check_key_bits(pol, alg, key)
-        if alg.cose_alg is None:
-            raise UnsupportedAlgorithm(f"{alg.name} has no COSE identifier; use agile.raw.sign",
-                                       Reason.OPERATION)
-        payload = _bytes(data, "data")
-        provider = self._provider(pol, alg)
-        protected = envelope.protected_header(alg.cose_alg, key.kid)
-        tbs = envelope.sig_structure(protected, _bytes(aad, "aad"), payload)
-        scheme: Any = provider.scheme(alg.name)
-        signature = scheme.sign(key.native_for(provider), tbs, None)
+        state: _SignState | None = key._states.get(pol)
+        if state is None or pol.algorithms.get(Family.SIGNATURE) is not state.alg:
+            alg = self._current_for_key(pol, Family.SIGNATURE, key.key_type)
+            self._check_key_bits(pol, alg, key)
+            if alg.cose_alg is None:
+                raise UnsupportedAlgorithm(f"{alg.name} has no COSE identifier; use agile.raw.sign",
+                                           Reason.OPERATION)
+            state = self._sign_state(key, pol, alg)
+        alg = state.alg
+        payload = data if type(data) is bytes else _bytes(data, "data")
+        ext = b"\x40" if aad == b"" else bstr_head(len(_bytes(aad, "aad"))) + _bytes(aad, "aad")
+        head = bstr_head(len(payload))
+        signature = state.op(state.native, b"".join((state.tbs_prefix, ext, head, payload)), None)
         if alg.key_type and alg.key_type.startswith("EC-"):
             signature = _der_to_fixed(signature, alg)
-        audit.emit("sign", pol.name, alg.name, provider.name, key.kid)
-        return envelope.encode_sign1(protected, None if detached else payload, signature)
+        tally = state.tally
+        tally.count += 1
+        if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+            audit.record_event(tally, key.kid)
+        body = (b"\xf6",) if detached else (head, payload)
+        return b"".join((state.out_prefix, *body, bstr_head(len(signature)), signature))
 
     def verify(self, key: PublicKey | PrivateKey, signed: Buffer, *, policy: str = "default",
                payload: Buffer | None = None, aad: Buffer = b"") -> bytes:
         """Verify a COSE_Sign1 and return its payload; raises InvalidSignature."""
         pol = self.policy(policy)
-        parsed = envelope.parse(signed, envelope.TAG_SIGN1)
         if isinstance(key, PrivateKey):
             key = key.public_key()
         if not isinstance(key, PublicKey):
             raise InvalidArgument("key must be an agile PublicKey")
+        data = signed if type(signed) is bytes else bytes(signed) if isinstance(
+            signed, bytearray | memoryview) else signed
+        state: _SignState | None = key._states.get(pol) if type(key) is PublicKey else None
+        if state is not None and type(data) is bytes and data.startswith(state.out_prefix):
+            # alg and kid are ones this policy accepted for this key: parse the rest in place
+            pos = len(state.out_prefix)
+            content: bytes | None = None
+            if data[pos:pos + 1] == b"\xf6":
+                sig_pos, detached_ok = pos + 1, True
+            else:
+                span = _read_bstr(data, pos)
+                sig_pos, detached_ok = (span[1], False) if span is not None else (-1, False)
+                if span is not None:
+                    content = data[span[0]:span[1]]
+            sig_span = _read_bstr(data, sig_pos) if sig_pos > 0 else None
+            if sig_span is not None and sig_span[1] == len(data):
+                if detached_ok:
+                    if payload is None:
+                        raise InvalidArgument("detached signature: pass payload=")
+                    content = _bytes(payload, "payload")
+                elif payload is not None:
+                    raise InvalidArgument("payload is attached; do not pass payload=")
+                assert content is not None
+                return self._verify_with(state, key, data[sig_span[0]:], content, aad)
+        parsed = envelope.parse(signed, envelope.TAG_SIGN1)
         alg = self._accepted(pol, parsed.alg, Family.SIGNATURE, key.key_type)
         self._check_key_bits(pol, alg, key)
         if parsed.content is None:
@@ -349,21 +465,70 @@ class Context:
             raise InvalidArgument("payload is attached; do not pass payload=")
         else:
             content = parsed.content
-        signature = parsed.signature
+        state = self._sign_state(key, pol, alg)
+        if parsed.protected != state.protected:
+            # a differently encoded (but valid) protected header: verify over what was sent
+            return self._verify_with(None, key, parsed.signature, content, aad, parsed=parsed,
+                                     pol=pol, alg=alg)
+        return self._verify_with(state, key, parsed.signature, content, aad)
+
+    def _verify_with(self, state: _SignState | None, key: PublicKey, signature: bytes,
+                     content: bytes, aad: Buffer, *, parsed: Any = None, pol: Policy | None = None,
+                     alg: Algorithm | None = None) -> bytes:
+        if state is not None:
+            alg = state.alg
+            tbs_prefix, op, native, tally = state.tbs_prefix, state.op, state.native, state.tally
+        else:
+            assert pol is not None and alg is not None and parsed is not None
+            provider = self._provider(pol, alg)
+            scheme: Any = provider.scheme(alg.name)
+            tbs_prefix = _SIG1_CONTEXT + bstr_head(len(parsed.protected)) + parsed.protected
+            op, native = scheme.verify, key.native_for(provider)
+            tally = audit.tally("verify", pol.name, alg.name, provider.name)
         if alg.key_type and alg.key_type.startswith("EC-"):
             signature = _fixed_to_der(signature, alg)
-        provider = self._provider(pol, alg)
-        tbs = envelope.sig_structure(parsed.protected, _bytes(aad, "aad"), content)
-        scheme: Any = provider.scheme(alg.name)
+        ext = b"\x40" if aad == b"" else bstr_head(len(_bytes(aad, "aad"))) + _bytes(aad, "aad")
+        tbs = b"".join((tbs_prefix, ext, bstr_head(len(content)), content))
         try:
-            scheme.verify(key.native_for(provider), signature, tbs, None)
+            op(native, signature, tbs, None)
         except InvalidSignature:
-            audit.emit("verify", pol.name, alg.name, provider.name, key.kid, "invalid")
+            event = tally.event
+            audit.emit(event[0], event[1], event[2], event[3], key.kid, "invalid")
             raise
-        audit.emit("verify", pol.name, alg.name, provider.name, key.kid)
+        tally.count += 1
+        if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+            audit.record_event(tally, key.kid)
         return content
 
     # -- public-key encryption (HPKE) ----------------------------------------------------------
+    def _hpke_state(self, key: PublicKey | PrivateKey, pol: Policy, alg: Algorithm) -> _HPKEState:
+        state: _HPKEState | None = key._hpke_states.get(pol)
+        if state is None or state.alg is not alg:
+            provider = self._provider(pol, alg)
+            scheme: Any = provider.scheme(alg.name)
+            assert alg.cose_alg is not None
+            protected = envelope.protected_header(alg.cose_alg, key.kid)
+            info_prefix = _ENC0_CONTEXT + bstr_head(len(protected)) + protected
+            private = isinstance(key, PrivateKey)
+            native = key.native_for(provider)
+            to_hpke = getattr(native, "to_hpke", None)
+            state = _HPKEState(
+                alg=alg,
+                seal_or_open=scheme.open if private else scheme.seal,
+                native=to_hpke() if to_hpke is not None else native,
+                enc_size=scheme.enc_size,
+                info_prefix=info_prefix,
+                info_empty=info_prefix + b"\x40",
+                out_prefix=(_ENC0_HEAD + bstr_head(len(protected)) + protected + _EK_LABEL
+                            + bstr_head(scheme.enc_size)),
+                tally=audit.tally("decrypt" if private else "encrypt", pol.name, alg.name,
+                                  provider.name),
+            )
+            if len(key._hpke_states) > 16:
+                key._hpke_states.clear()
+            key._hpke_states[pol] = state
+        return state
+
     def encrypt(self, public_key: PublicKey | PrivateKey, data: Buffer, *,
                 policy: str = "default", aad: Buffer = b"") -> bytes:
         """Encrypt to a public key with HPKE (RFC 9180): a COSE_Encrypt0 with the ``ek``."""
@@ -372,35 +537,58 @@ class Context:
             public_key = public_key.public_key()
         if not isinstance(public_key, PublicKey):
             raise InvalidArgument("public_key must be an agile PublicKey")
-        alg = self._current_for_key(pol, Family.HPKE, public_key.key_type)
-        assert alg.cose_alg is not None
-        provider = self._provider(pol, alg)
-        scheme: Any = provider.scheme(alg.name)
-        protected = envelope.protected_header(alg.cose_alg, public_key.kid)
-        info = envelope.enc_structure(protected, _bytes(aad, "aad"))
-        sealed = scheme.seal(public_key.native_for(provider), _bytes(data, "data"), info)
-        enc, ct = sealed[:scheme.enc_size], sealed[scheme.enc_size:]
-        audit.emit("encrypt", pol.name, alg.name, provider.name, public_key.kid)
-        return envelope.encode_encrypt0(protected, {EK: enc}, ct)
+        state: _HPKEState | None = public_key._hpke_states.get(pol)
+        if state is None or pol.algorithms.get(Family.HPKE) is not state.alg:
+            alg = self._current_for_key(pol, Family.HPKE, public_key.key_type)
+            state = self._hpke_state(public_key, pol, alg)
+        if type(data) is not bytes:
+            data = _bytes(data, "data")
+        info = state.info_empty if aad == b"" else (
+            state.info_prefix + bstr_head(len(_bytes(aad, "aad"))) + _bytes(aad, "aad"))
+        sealed = memoryview(state.seal_or_open(state.native, data, info))
+        size = state.enc_size
+        tally = state.tally
+        tally.count += 1
+        if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+            audit.record_event(tally, public_key.kid)
+        return b"".join((state.out_prefix, sealed[:size], bstr_head(len(sealed) - size),
+                         sealed[size:]))
 
     def decrypt(self, private_key: PrivateKey, encrypted: Buffer, *, policy: str = "default",
                 aad: Buffer = b"") -> bytes:
         """Decrypt an ``encrypt`` envelope; the suite must be on the policy's accept-list."""
         pol = self.policy(policy)
-        parsed = envelope.parse(encrypted, envelope.TAG_ENCRYPT0)
         if not isinstance(private_key, PrivateKey):
             raise InvalidArgument("private_key must be an agile PrivateKey")
+        data = encrypted if type(encrypted) is bytes else _bytes(encrypted, "encrypted")
+        state: _HPKEState | None = (private_key._hpke_states.get(pol)
+                                     if type(private_key) is PrivateKey else None)
+        if state is not None and data.startswith(state.out_prefix):
+            # alg and kid match a suite this policy accepted for this key: parse in place
+            start = len(state.out_prefix)
+            pos = start + state.enc_size
+            span = _read_bstr(data, pos)
+            if span is not None and span[1] == len(data):
+                info = state.info_empty if aad == b"" else (
+                    state.info_prefix + bstr_head(len(_bytes(aad, "aad"))) + _bytes(aad, "aad"))
+                view = memoryview(data)
+                plaintext: bytes = state.seal_or_open(
+                    state.native, b"".join((view[start:pos], view[span[0]:])), info)
+                tally = state.tally
+                tally.count += 1
+                if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+                    audit.record_event(tally, private_key.kid)
+                return plaintext
+        parsed = envelope.parse(data, envelope.TAG_ENCRYPT0)
         alg = self._accepted(pol, parsed.alg, Family.HPKE, private_key.key_type)
-        provider = self._provider(pol, alg)
-        scheme: Any = provider.scheme(alg.name)
+        state = self._hpke_state(private_key, pol, alg)
         enc = parsed.unprotected.get(EK)
-        if type(enc) is not bytes or len(enc) != scheme.enc_size:
+        if type(enc) is not bytes or len(enc) != state.enc_size:
             raise MalformedEnvelope("missing or malformed encapsulated key (ek)")
         assert parsed.content is not None
         info = envelope.enc_structure(parsed.protected, _bytes(aad, "aad"))
-        plaintext: bytes = scheme.open(private_key.native_for(provider), enc + parsed.content,
-                                       info)
-        audit.emit("decrypt", pol.name, alg.name, provider.name, private_key.kid)
+        plaintext = state.seal_or_open(state.native, enc + parsed.content, info)
+        audit.record(state.tally, private_key.kid)
         return plaintext
 
     # -- KEM -----------------------------------------------------------------------------------

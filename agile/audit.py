@@ -22,6 +22,9 @@ logger = logging.getLogger("agile.audit")
 _lock = threading.Lock()
 _subscribers: tuple[Callable[[AuditEvent], object], ...] = ()
 _isEnabledFor = logger.isEnabledFor
+# logging clears (never replaces) each logger's level cache when any level changes, so a cached
+# False for INFO stays valid until then; a miss falls back to isEnabledFor, which refills it.
+_level_cache: dict[int, bool] = getattr(logger, "_cache", {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,17 @@ def record(counter: Tally, kid: bytes | None) -> None:
     counter.count += 1
     if _subscribers or _isEnabledFor(logging.INFO):
         _dispatch(*counter.event, kid, "ok", "")
+
+
+def listening() -> bool:
+    """True if an event would reach anyone (a subscriber or the agile.audit logger at INFO)."""
+    return bool(_subscribers) or (_level_cache.get(logging.INFO) is not False
+                                  and _isEnabledFor(logging.INFO))
+
+
+def record_event(counter: Tally, kid: bytes | None) -> None:
+    """Build and dispatch the event for an already-counted hot-path operation."""
+    _dispatch(*counter.event, kid, "ok", "")
 
 
 def emit(operation: str, policy: str, algorithm: str, provider: str, kid: bytes | None,

@@ -74,7 +74,8 @@ class SecretKey:
 
 
 class _AsymmetricKey:
-    __slots__ = ("__weakref__", "_native", "_natives", "key_type", "kid", "provider")
+    __slots__ = ("__weakref__", "_hpke_states", "_native", "_natives", "_states", "key_type", "kid",
+                 "provider")
 
     key_type: str
     kid: bytes
@@ -96,6 +97,8 @@ class PublicKey(_AsymmetricKey):
         self.provider = provider
         self._raw = raw
         self.kid = _kid(key_type, raw)
+        self._states: dict[object, Any] = {}  # per-policy signing state, see agile._context
+        self._hpke_states: dict[object, Any] = {}  # per-policy HPKE state
 
     @classmethod
     def from_bytes(cls, data: Buffer, key_type: str, *, provider: str | None = None) -> PublicKey:
@@ -153,6 +156,8 @@ class PrivateKey(_AsymmetricKey):
         pub_native = scheme.public_of(native)
         self._public = PublicKey(pub_native, key_type, provider, scheme.public_bytes(pub_native))
         self.kid = self._public.kid
+        self._states: dict[object, Any] = {}  # per-policy signing state, see agile._context
+        self._hpke_states: dict[object, Any] = {}  # per-policy HPKE state
 
     @classmethod
     def generate(cls, key_type: str, *, provider: str | None = None,

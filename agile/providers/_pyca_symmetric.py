@@ -39,11 +39,14 @@ class PycaAEADCipher:
     themselves (agile's ``seal`` hot path).
     """
 
-    __slots__ = ("_cipher", "unchecked_encrypt")
+    __slots__ = ("_cipher", "unchecked_decrypt", "unchecked_encrypt")
+
+    decrypt_errors = (InvalidTag, ValueError)  # what unchecked_decrypt raises on bad input
 
     def __init__(self, cipher: _aead.AESGCM | _aead.AESGCMSIV | _aead.ChaCha20Poly1305) -> None:
         self._cipher = cipher
         self.unchecked_encrypt = cipher.encrypt
+        self.unchecked_decrypt = cipher.decrypt
 
     def __repr__(self) -> str:
         return f"<PycaAEADCipher {type(self._cipher).__name__}>"

@@ -160,3 +160,24 @@ def test_module_level_api_uses_configure(tmp_path: object) -> None:
         assert agile.open(agile.seal(b"m", key, policy="tiny"), key, policy="tiny") == b"m"
     finally:
         agile.configure(config=agile.load_config(discover=False))
+
+
+def test_one_ec_key_for_signing_and_hpke_under_one_policy(make_context: Factory) -> None:
+    ctx = make_context('[policies.p]\nsignature = "ECDSA-P256-SHA256"\n'
+                       'hpke = "HPKE-P256-SHA256-A128GCM"\n')
+    key = ctx.generate_keypair(policy="p")
+    for _ in range(3):  # alternate so cached per-policy states of both kinds are reused
+        assert ctx.verify(key, ctx.sign(key, b"m", policy="p"), policy="p") == b"m"
+        assert ctx.decrypt(key, ctx.encrypt(key, b"s", policy="p"), policy="p") == b"s"
+
+
+def test_fast_path_rejects_what_the_strict_decoder_rejects(default_context: agile.Context) -> None:
+    ctx = default_context
+    key = ctx.generate_key()
+    sealed = ctx.seal(b"short", key)  # 21-byte ciphertext: head 0x55
+    assert sealed[-22] == 0x55
+    non_preferred = sealed[:-22] + b"\x58\x15" + sealed[-21:]
+    fresh = agile.SecretKey.from_bytes(key.export(), key.algorithm)
+    for k in (fresh, key):  # with and without a cached state for the key
+        with pytest.raises(agile.errors.MalformedEnvelope):
+            ctx.open(non_preferred, k)

@@ -1,0 +1,32 @@
+"""benchmarks/run.py runs end to end (``--quick``). No timing asserts: performance is measured by
+the benchmark itself, never by timed tests."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+CASES = (
+    "seal+open 64 B",
+    "seal+open 1 KiB",
+    "seal+open 64 KiB",
+    "encrypt+decrypt HPKE-MLKEM768X25519 1 KiB",
+    "sign+verify ML-DSA-65 1 KiB",
+    'ctx.policy("archive") (cached)',
+    "import agile (fresh process)",
+)
+
+
+def test_quick_run_completes_and_reports_every_case(tmp_path: Path) -> None:
+    out_json = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, str(RUN), "--quick", "--json", str(out_json)],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for case in CASES:
+        assert case in result.stdout
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert [r["case"] for r in data["results"]] == list(CASES)
+    assert data["quick"] is True
