@@ -1,0 +1,1 @@
+"""Tests of hybrid constructions: composite signatures, KEM combiners."""
