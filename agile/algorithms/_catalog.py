@@ -12,6 +12,7 @@ import datetime as _dt
 from types import MappingProxyType
 from typing import Any
 
+from ._catalog_composite import COMPOSITE_SIGNATURES
 from ._descriptor import Algorithm, Family, QuantumClass, QuantumRisk
 
 _END_2030 = _dt.date(2030, 12, 31)
@@ -51,14 +52,32 @@ KEMS = [
     _alg("MLKEM768-X25519", Family.KEM, _HY, _SAFE, 3,
          "Hybrid KEM ML-KEM-768 + X25519 (X-Wing combiner, draft-ietf-hpke-pq)",
          key_type="MLKEM768-X25519", components=("ML-KEM-768", "X25519"), aliases=("X-Wing",),
+         oids=("1.3.6.1.4.1.62253.25722",),
          public_key_size=1216, private_key_size=32, ciphertext_size=1120, shared_secret_size=32,
          standard="draft-connolly-cfrg-xwing-kem / draft-ietf-hpke-pq",
          params={"hpke_kem_id": 0x647A}),
+    # MLKEM768-P256 / MLKEM1024-P384: the CG hybrids of draft-irtf-cfrg-concrete-hybrid-kems
+    # (32-byte seed, SHA3-256 combiner). No OID: the LAMPS composite-KEM OIDs name other combiners.
+    _alg("MLKEM768-P256", Family.KEM, _HY, _SAFE, 3,
+         "Hybrid KEM ML-KEM-768 + ECDH P-256 (draft-irtf-cfrg-concrete-hybrid-kems)",
+         key_type="MLKEM768-P256", components=("ML-KEM-768", "ECDH-P256"), public_key_size=1249,
+         private_key_size=32, ciphertext_size=1153, shared_secret_size=32,
+         standard="draft-irtf-cfrg-concrete-hybrid-kems / draft-ietf-hpke-pq",
+         params={"hpke_kem_id": 0x0050}),
     _alg("MLKEM1024-P384", Family.KEM, _HY, _SAFE, 5,
-         "Hybrid KEM ML-KEM-1024 + ECDH P-384 (draft-ietf-hpke-pq)", key_type="MLKEM1024-P384",
-         components=("ML-KEM-1024", "ECDH-P384"), public_key_size=1665, private_key_size=32,
-         ciphertext_size=1665, shared_secret_size=32, standard="draft-ietf-hpke-pq",
+         "Hybrid KEM ML-KEM-1024 + ECDH P-384 (draft-irtf-cfrg-concrete-hybrid-kems)",
+         key_type="MLKEM1024-P384", components=("ML-KEM-1024", "ECDH-P384"), public_key_size=1665,
+         private_key_size=32, ciphertext_size=1665, shared_secret_size=32,
+         standard="draft-irtf-cfrg-concrete-hybrid-kems / draft-ietf-hpke-pq",
          params={"hpke_kem_id": 0x0051}),
+    # The TLS 1.3 group: concatenated secrets, no combiner hash; secure only inside a transcript.
+    # Private encoding (agile's): ML-KEM-768 seed (64) || X25519 private key (32).
+    _alg("X25519MLKEM768", Family.KEM, _HY, _SAFE, 3,
+         "TLS 1.3 hybrid group ML-KEM-768 + X25519, shared secret ss_MLKEM || ss_X25519 "
+         "(draft-ietf-tls-ecdhe-mlkem)", key_type="X25519MLKEM768",
+         components=("ML-KEM-768", "X25519"), public_key_size=1216, private_key_size=96,
+         ciphertext_size=1120, shared_secret_size=64, standard="draft-ietf-tls-ecdhe-mlkem",
+         params={"tls_group": 0x11EC}),
 ]
 
 KEY_AGREEMENTS = [
@@ -259,6 +278,6 @@ PASSWORD_HASHES = [
 ]
 
 ALL: tuple[Algorithm, ...] = (
-    *KEMS, *KEY_AGREEMENTS, *PKES, *HPKE_SUITES, *SIGNATURES, *AEADS, *CIPHERS, *HASHES, *MACS,
-    *KDFS, *PASSWORD_HASHES,
+    *KEMS, *KEY_AGREEMENTS, *PKES, *HPKE_SUITES, *SIGNATURES, *COMPOSITE_SIGNATURES, *AEADS,
+    *CIPHERS, *HASHES, *MACS, *KDFS, *PASSWORD_HASHES,
 )

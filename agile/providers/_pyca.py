@@ -28,7 +28,9 @@ from ._pyca_asymmetric import (
     PycaSignature,
     hpke_supported,
 )
-from ._pyca_hybrid import MLKEM1024P384Key, XWingKey
+from ._pyca_composite import NATIVE_TYPES as _COMPOSITE_KEYS
+from ._pyca_composite import CompositeSignature, composite_supported, is_composite
+from ._pyca_hybrid import HYBRID_KEYS
 from ._pyca_symmetric import HASH_CLASSES, PycaAEAD, PycaHash, PycaHKDF, PycaHMAC, PycaPasswordHash
 
 _NATIVE_TYPES: tuple[tuple[type, str], ...] = (
@@ -42,8 +44,8 @@ _NATIVE_TYPES: tuple[tuple[type, str], ...] = (
     (x25519.X25519PrivateKey, "X25519"), (x25519.X25519PublicKey, "X25519"),
     (x448.X448PrivateKey, "X448"), (x448.X448PublicKey, "X448"),
     (rsa.RSAPrivateKey, "RSA"), (rsa.RSAPublicKey, "RSA"),
-    (XWingKey, "MLKEM768-X25519"), (XWingKey.Public, "MLKEM768-X25519"),
-    (MLKEM1024P384Key, "MLKEM1024-P384"), (MLKEM1024P384Key.Public, "MLKEM1024-P384"),
+    *((cls, key_type) for key_type, hybrid in HYBRID_KEYS.items()
+      for cls in (hybrid, hybrid.Public)),
 )
 
 
@@ -65,6 +67,8 @@ class PycaProvider:
 
     @staticmethod
     def _can_run(alg: Algorithm) -> bool:
+        if is_composite(alg):
+            return composite_supported(alg)
         fam = alg.family
         if fam is Family.HPKE:
             kem, kdf, aead = alg.components
@@ -93,6 +97,8 @@ class PycaProvider:
         return f"pyca cryptography {cryptography.__version__} does not implement it"
 
     def identify(self, native_key: object) -> str | None:
+        if isinstance(native_key, _COMPOSITE_KEYS):
+            return native_key.key_type
         if isinstance(native_key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
             for key_type, curve in CURVES.items():
                 if isinstance(native_key.curve, curve):
@@ -114,6 +120,8 @@ class PycaProvider:
         return built
 
     def _build(self, alg: Algorithm) -> object:
+        if is_composite(alg):
+            return CompositeSignature(alg)
         fam, params = alg.family, dict(alg.params)
         sizes: dict[str, Any] = {"private_size": alg.private_key_size,
                                  "public_size": alg.public_key_size}

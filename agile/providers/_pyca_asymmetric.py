@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import (
 
 from .._types import Buffer
 from ..errors import DecryptionFailed, InvalidArgument, InvalidKey, InvalidSignature
-from ._pyca_hybrid import MLKEM1024P384Key, XWingKey
+from ._pyca_hybrid import HYBRID_KEYS
 from ._pyca_symmetric import HASH_CLASSES
 
 _DER = serialization.Encoding.DER
@@ -81,10 +81,8 @@ class KeyCodec:
             raise InvalidArgument(f"key_bits applies to RSA only, not {kt}")
         if kt in CURVES:
             return ec.generate_private_key(CURVES[kt]())
-        if kt == "MLKEM768-X25519":
-            return XWingKey.generate()
-        if kt == "MLKEM1024-P384":
-            return MLKEM1024P384Key.generate()
+        if kt in HYBRID_KEYS:
+            return HYBRID_KEYS[kt].generate()
         return _RAW_KEYS[kt][0].generate()
 
     def public_of(self, private: object) -> object:
@@ -111,10 +109,8 @@ class KeyCodec:
                 if not isinstance(key, rsa.RSAPublicKey):
                     raise InvalidKey("not an RSA public key")
                 return key
-            if kt == "MLKEM768-X25519":
-                return XWingKey.public_from_bytes(raw)
-            if kt == "MLKEM1024-P384":
-                return MLKEM1024P384Key.public_from_bytes(raw)
+            if kt in HYBRID_KEYS:
+                return HYBRID_KEYS[kt].public_from_bytes(raw)
             return _RAW_KEYS[kt][1].from_public_bytes(raw)
         except (ValueError, TypeError) as exc:
             raise InvalidKey(f"invalid {kt} public key") from exc
@@ -137,10 +133,8 @@ class KeyCodec:
                 if not ok:
                     raise InvalidKey(f"not a {kt} private key")
                 return key
-            if kt == "MLKEM768-X25519":
-                return XWingKey.from_seed(raw)
-            if kt == "MLKEM1024-P384":
-                return MLKEM1024P384Key.private_from_bytes(raw)
+            if kt in HYBRID_KEYS:
+                return HYBRID_KEYS[kt].private_from_bytes(raw)
             cls = _RAW_KEYS[kt][0]
             if kt in _PQ_SEEDED:
                 return cls.from_seed_bytes(raw)
@@ -221,7 +215,8 @@ class PycaSignature(KeyCodec):
 
 
 class PycaKEM(KeyCodec):
-    """ML-KEM-768/1024 and the X-Wing hybrid; ``encapsulate`` returns (shared_secret, ciphertext)."""
+    """ML-KEM-768/1024 and the hybrids of ``_pyca_hybrid``; ``encapsulate`` returns
+    (shared_secret, ciphertext)."""
 
     def __init__(self, key_type: str, *, private_size: int | None, public_size: int | None,
                  ciphertext_size: int | None) -> None:
@@ -231,7 +226,7 @@ class PycaKEM(KeyCodec):
     def encapsulate(self, public: object) -> tuple[bytes, bytes]:
         if self.key_type in _RAW_KEYS:
             _check_type(public, _RAW_KEYS[self.key_type][1], self.key_type)
-        elif not isinstance(public, XWingKey.Public | MLKEM1024P384Key.Public):
+        elif not isinstance(public, HYBRID_KEYS[self.key_type].Public):
             raise InvalidKey(f"expected a {self.key_type} public key")
         shared, ct = public.encapsulate()  # type: ignore[attr-defined]
         return bytes(shared), bytes(ct)
@@ -242,6 +237,8 @@ class PycaKEM(KeyCodec):
             raise InvalidArgument(f"{self.key_type} ciphertext must be {self._ct_size} bytes")
         if self.key_type in _RAW_KEYS:
             _check_type(private, _RAW_KEYS[self.key_type][0], self.key_type)
+        else:
+            _check_type(private, HYBRID_KEYS[self.key_type], self.key_type)
         try:
             return bytes(private.decapsulate(ct))  # type: ignore[attr-defined]
         except ValueError:
