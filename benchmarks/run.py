@@ -25,7 +25,7 @@ from typing import Any
 
 import cryptography
 from cryptography.hazmat.primitives import hpke
-from cryptography.hazmat.primitives.asymmetric import mldsa, mlkem, x25519
+from cryptography.hazmat.primitives.asymmetric import ed25519, mldsa, mlkem, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 import agile
@@ -82,7 +82,9 @@ def _bench_config() -> agile.Config:
         raise SystemExit(f"the built-in defaults changed to {hpke_alg} / {sig_alg}; update the raw "
                          "baselines in benchmarks/run.py to match")
     text = (f'[policies.archive]\naead = "AES-256-GCM"\nhpke = "{hpke_alg}"\n'
-            f'signature = "{sig_alg}"\n')
+            f'signature = "{sig_alg}"\n'
+            '[policies.hybrid]\nkem = "MLKEM768-X25519"\nsignature = "MLDSA65-Ed25519-SHA512"\n'
+            'require = "hybrid"\n')
     return agile.load_config(text=text, path="bench.toml")
 
 
@@ -151,6 +153,54 @@ def _mldsa(ctx: agile.Context, target: float) -> Case:
                 batch_scale=20, rounds_scale=0.5)
 
 
+def _xwing(ctx: agile.Context, target: float) -> Case:
+    """X-Wing encapsulate+decapsulate vs the sum of its raw component operations."""
+    key = ctx.generate_keypair(policy="hybrid", family="kem")
+    pub = key.public_key()
+    m_priv = mlkem.MLKEM768PrivateKey.generate()
+    m_pub = m_priv.public_key()
+    x_pub = x25519.X25519PrivateKey.generate().public_key()
+
+    def agile_loop(n: int) -> None:
+        for _ in range(n):
+            ctx.decapsulate(key, ctx.encapsulate(pub, policy="hybrid")[1], policy="hybrid")
+
+    def raw_loop(n: int) -> None:  # ML-KEM encaps+decaps, X25519 ephemeral keygen + 2 exchanges
+        for _ in range(n):
+            _, ct = m_pub.encapsulate()
+            m_priv.decapsulate(ct)
+            eph = x25519.X25519PrivateKey.generate()
+            eph.exchange(x_pub)
+            eph.exchange(eph.public_key())
+
+    shared, ct = ctx.encapsulate(pub, policy="hybrid")
+    assert ctx.decapsulate(key, ct, policy="hybrid") == shared
+    return Case("encaps+decaps X-Wing (MLKEM768-X25519)", agile_loop, raw_loop, target,
+                batch_scale=2)
+
+
+def _composite(ctx: agile.Context, target: float) -> Case:
+    """Composite ML-DSA-65 + Ed25519 COSE sign+verify vs its two raw components."""
+    msg = os.urandom(1024)
+    key = ctx.generate_keypair(policy="hybrid")
+    pub = key.public_key()
+    m_key, e_key = mldsa.MLDSA65PrivateKey.generate(), ed25519.Ed25519PrivateKey.generate()
+    m_pub, e_pub = m_key.public_key(), e_key.public_key()
+
+    def agile_loop(n: int) -> None:
+        for _ in range(n):
+            ctx.verify(pub, ctx.sign(key, msg, policy="hybrid"), policy="hybrid")
+
+    def raw_loop(n: int) -> None:
+        for _ in range(n):
+            m_pub.verify(m_key.sign(msg), msg)
+            e_pub.verify(e_key.sign(msg), msg)
+
+    assert ctx.verify(pub, ctx.sign(key, msg, policy="hybrid"), policy="hybrid") == msg
+    return Case("sign+verify MLDSA65-Ed25519-SHA512 1 KiB", agile_loop, raw_loop, target,
+                batch_scale=20, rounds_scale=0.5)
+
+
 def _policy(ctx: agile.Context, target_ns: float) -> Case:
     ctx.policy("archive")  # resolve once; the case measures the cached lookup
 
@@ -169,6 +219,8 @@ def build_cases() -> list[Case]:
         _seal_open(ctx, 64 * 1024, 1.05),
         _hpke(ctx, 1.15),
         _mldsa(ctx, 1.05),
+        _xwing(ctx, 1.15),
+        _composite(ctx, 1.10),
         _policy(ctx, 1000.0),
     ]
 

@@ -15,6 +15,8 @@ CASES = (
     "seal+open 64 KiB",
     "encrypt+decrypt HPKE-MLKEM768X25519 1 KiB",
     "sign+verify ML-DSA-65 1 KiB",
+    "encaps+decaps X-Wing (MLKEM768-X25519)",
+    "sign+verify MLDSA65-Ed25519-SHA512 1 KiB",
     'ctx.policy("archive") (cached)',
     "import agile (fresh process)",
 )
