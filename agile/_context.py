@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
@@ -29,6 +29,8 @@ from .errors import (
     InvalidArgument,
     InvalidKey,
     InvalidSignature,
+    KeyNotFound,
+    KeyRetired,
     MalformedEnvelope,
     PolicyViolation,
     Reason,
@@ -37,6 +39,9 @@ from .errors import (
 from .keys import PrivateKey, PublicKey, SecretKey
 from .policy import Config, Policy, load_config
 from .providers import Provider
+
+if TYPE_CHECKING:
+    from .keyring import Keyring, KeyringManager, StorageBackend
 
 _ENC0_HEAD = b"\xd0\x83"
 _ENC0_CONTEXT = b"\x83\x68Encrypt0"  # start of the Enc_structure array
@@ -131,8 +136,15 @@ _EK_LABEL = b"\xa1\x23"  # unprotected header {-4 (ek): ...}
 class Context:
     """Policy-driven cryptography bound to one configuration (thread-safe)."""
 
-    def __init__(self, config: Config | str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, config: Config | str | os.PathLike[str] | None = None, *,
+                 keyring: StorageBackend | None = None) -> None:
         self._lock = threading.RLock()
+        self._keyring_store = keyring  # for policies whose config names no [keyrings.NAME]
+        self._storages: dict[str, StorageBackend] = {}
+        self._rings: dict[str, Keyring] = {}
+        # per family, per policy: the primary key (keyed by Policy alone: identity hash, fast)
+        self._primaries: dict[Family, dict[Policy, Any]] = {f: {} for f in Family}
+        self._aead_primaries = self._primaries[Family.AEAD]
         self._config: Config | None = config if isinstance(config, Config) else None
         self._config_path = None if isinstance(config, Config) else config
         self._protected: dict[bytes, tuple[int, bytes | None]] = {}
@@ -159,6 +171,7 @@ class Context:
             self._config = new
             self._config_path = path
             self._accept_cache = {}
+            self._forget_keyrings()
         return new
 
     def reload(self) -> Config:
@@ -167,6 +180,7 @@ class Context:
             new = load_config(self._config_path)
             self._config = new
             self._accept_cache = {}
+            self._forget_keyrings()
         return new
 
     def policy(self, name: str) -> Policy:
@@ -174,6 +188,93 @@ class Context:
         cfg = self._config or self.config
         found = cfg.policies.get(name) if type(name) is str else None
         return found if found is not None else cfg.policy(name)
+
+    # -- keyrings -------------------------------------------------------------------------------
+    def _forget_keyrings(self) -> None:
+        self._storages = {}
+        self._rings = {}
+        for by_policy in self._primaries.values():
+            by_policy.clear()
+
+    def keyring(self, policy: str = "default") -> KeyringManager:
+        """The keyring of ``policy``: add, generate, rotate, promote, retire, destroy, list."""
+        from .keyring import KeyringManager
+
+        pol = self.policy(policy)
+        return KeyringManager(self, pol, self._keyring_storage(pol))
+
+    def _keyring_storage(self, pol: Policy) -> StorageBackend:
+        if pol.keyring is not None:
+            found = self._storages.get(pol.keyring)
+            if found is None:
+                from .keyring import storage_from_spec
+
+                found = storage_from_spec(self.config.keyrings[pol.keyring])
+                self._storages[pol.keyring] = found
+            return found
+        if self._keyring_store is not None:
+            return self._keyring_store
+        from .errors import KeyringNotConfigured
+
+        raise KeyringNotConfigured(f"policy {pol.name!r} has no keyring: pass a key, add keyring = "
+                           f"\"NAME\" and a [keyrings.NAME] table to {pol.source}, or create "
+                           "the Context with keyring=FileStorage(...)")
+
+    def _ring(self, pol: Policy, *, refresh: bool = False) -> Keyring:
+        ring = None if refresh else self._rings.get(pol.name)
+        if ring is None:
+            from .keyring import Keyring
+
+            ring = self._keyring_storage(pol).load().get(pol.name) or Keyring(pol.name)
+            self._keyring_changed(pol.name, ring)
+        return ring
+
+    def _keyring_changed(self, policy: str, ring: Keyring) -> None:
+        """A newer snapshot of ``policy``'s keyring (after a load or a change)."""
+        self._rings[policy] = ring
+        for by_policy in self._primaries.values():
+            for pol in [p for p in list(by_policy) if p.name == policy]:
+                by_policy.pop(pol, None)
+
+    def _keyring_primary(self, pol: Policy, family: Family) -> Any:
+        """The primary ``family`` key of the policy's keyring (cached until it changes)."""
+        found = self._primaries[family].get(pol)
+        if found is not None:
+            return found
+        ring = self._ring(pol)
+        entry = ring.primary(family)
+        if entry is None:
+            entry = self._ring(pol, refresh=True).primary(family)
+        if entry is None:
+            raise KeyNotFound(f"policy {pol.name!r} has no primary {family} key; run `agile keys "
+                              f"rotate {pol.name} --family {family.value}`")
+        alg = pol.algorithm(family)
+        if entry.algorithm != alg.name:
+            raise PolicyViolation(
+                f"the primary {family} key of policy {pol.name!r} is {entry.algorithm}, but the "
+                f"policy now uses {alg.name}; run `agile keys rotate {pol.name} --family "
+                f"{family.value}`")
+        key = entry.key()
+        self._primaries[family][pol] = key
+        return key
+
+    def _keyring_key(self, pol: Policy, kid: bytes | None, alg: Algorithm) -> Any:
+        """The keyring key named by an envelope's kid (its algorithm already accepted)."""
+        if not kid:
+            raise KeyNotFound("the envelope carries no kid, so no keyring key can be chosen; "
+                              "pass the key explicitly")
+        entry = self._ring(pol).find(kid)
+        if entry is None:  # maybe added (distributed) since our snapshot
+            entry = self._ring(pol, refresh=True).find(kid)
+        if entry is None:
+            raise KeyNotFound(f"no key {kid.hex()} in the keyring of policy {pol.name!r}")
+        if entry.status == "retired" and not pol.read_retired:
+            raise KeyRetired(f"key {kid.hex()} is retired and policy {pol.name!r} does not read "
+                             "with retired keys (read_retired = false)")
+        if entry.algorithm != alg.name:
+            raise InvalidKey(f"envelope uses {alg.name}, but keyring key {kid.hex()} is for "
+                             f"{entry.algorithm}")
+        return entry.key()
 
     def _provider(self, pol: Policy, alg: Algorithm) -> Provider:
         return providers.for_algorithm(alg.name, pol.providers)
@@ -262,12 +363,13 @@ class Context:
         """Encrypt and authenticate ``data``: a COSE_Encrypt0 with protected alg and kid."""
         cfg = self._config or self.config
         pol = (cfg.policies.get(policy) if type(policy) is str else None) or cfg.policy(policy)
+        if key is None:
+            key = self._aead_primaries.get(pol) or self._keyring_primary(pol, Family.AEAD)
         state = key._states.get(pol) if type(key) is SecretKey else None
         if state is None or not state.writable:
             if not isinstance(key, SecretKey):
                 raise InvalidArgument(
-                    "key must be an agile SecretKey (see generate_key(policy=...))"
-                    if key is not None else "seal needs a key: pass key=generate_key(policy=...)")
+                    "key must be an agile SecretKey (see generate_key(policy=...))")
             alg = pol.algorithm(Family.AEAD)
             if key.algorithm is not alg:
                 raise PolicyViolation(f"policy {pol.name!r} seals with {alg.name}, but the key is "
@@ -285,7 +387,7 @@ class Context:
         tally = state.seal_tally
         tally.count += 1
         if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
-            audit.record_event(tally, key.kid)  # type: ignore[union-attr]
+            audit.record_event(tally, key.kid)
         size = len(ct)
         sealed: bytes = state.out_prefix + nonce + (
             _HEADS[size] if size < 256 else bstr_head(size)) + ct
@@ -323,6 +425,9 @@ class Context:
         data = sealed if type(sealed) is bytes else _bytes(sealed, "sealed")
         if type(aad) is not bytes:
             aad = _bytes(aad, "aad")
+        if key is None:  # the keyring: accept-list first, then the key the kid names
+            _, alg_id, kid, _, _ = self._parse_encrypt0(data)
+            key = self._keyring_key(pol, kid, self._accepted(pol, alg_id, Family.AEAD))
         state = key._states.get(pol) if type(key) is SecretKey else None
         if state is not None and data.startswith(state.out_prefix):
             # The envelope names this key's algorithm and kid, which this policy accepts
@@ -357,7 +462,7 @@ class Context:
                 tally = state.open_tally
                 tally.count += 1
                 if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
-                    audit.record_event(tally, key.kid)  # type: ignore[union-attr]
+                    audit.record_event(tally, key.kid)
                 return plaintext
         protected, alg_id, _, iv, ct = self._parse_encrypt0(data)
         alg = self._accepted(pol, alg_id, Family.AEAD)
@@ -394,10 +499,18 @@ class Context:
             key._states[pol] = state
         return state
 
-    def sign(self, key: PrivateKey, data: Buffer, *, policy: str = "default",
-             detached: bool = False, aad: Buffer = b"") -> bytes:
-        """Sign ``data``: a COSE_Sign1 (payload attached unless ``detached``)."""
+    def sign(self, key: PrivateKey | None = None, data: Buffer | None = None, *,
+             policy: str = "default", detached: bool = False, aad: Buffer = b"") -> bytes:
+        """Sign ``data``: a COSE_Sign1 (payload attached unless ``detached``).
+
+        ``key=None`` signs with the primary signature key of the policy's keyring.
+        """
         pol = self.policy(policy)
+        if data is None:
+            raise InvalidArgument("sign needs data")
+        if key is None:
+            key = (self._primaries[Family.SIGNATURE].get(pol)
+                   or self._keyring_primary(pol, Family.SIGNATURE))
         if not isinstance(key, PrivateKey):
             raise InvalidArgument("key must be an agile PrivateKey (see generate_keypair)")
         state: _SignState | None = key._states.get(pol)
@@ -422,10 +535,20 @@ class Context:
         body = (b"\xf6",) if detached else (head, payload)
         return b"".join((state.out_prefix, *body, bstr_head(len(signature)), signature))
 
-    def verify(self, key: PublicKey | PrivateKey, signed: Buffer, *, policy: str = "default",
-               payload: Buffer | None = None, aad: Buffer = b"") -> bytes:
-        """Verify a COSE_Sign1 and return its payload; raises InvalidSignature."""
+    def verify(self, key: PublicKey | PrivateKey | None = None, signed: Buffer | None = None, *,
+               policy: str = "default", payload: Buffer | None = None,
+               aad: Buffer = b"") -> bytes:
+        """Verify a COSE_Sign1 and return its payload; raises InvalidSignature.
+
+        ``key=None`` uses the keyring key the envelope's kid names (after the accept-list check).
+        """
         pol = self.policy(policy)
+        if signed is None:
+            raise InvalidArgument("verify needs the signed envelope")
+        if key is None:
+            head = envelope.parse(signed, envelope.TAG_SIGN1)
+            alg = self._accepted(pol, head.alg, Family.SIGNATURE)
+            key = self._keyring_key(pol, head.kid, alg)
         if isinstance(key, PrivateKey):
             key = key.public_key()
         if not isinstance(key, PublicKey):
@@ -529,10 +652,19 @@ class Context:
             key._hpke_states[pol] = state
         return state
 
-    def encrypt(self, public_key: PublicKey | PrivateKey, data: Buffer, *,
-                policy: str = "default", aad: Buffer = b"") -> bytes:
-        """Encrypt to a public key with HPKE (RFC 9180): a COSE_Encrypt0 with the ``ek``."""
+    def encrypt(self, public_key: PublicKey | PrivateKey | None = None,
+                data: Buffer | None = None, *, policy: str = "default",
+                aad: Buffer = b"") -> bytes:
+        """Encrypt to a public key with HPKE (RFC 9180): a COSE_Encrypt0 with the ``ek``.
+
+        ``public_key=None`` encrypts to the primary hpke key of the policy's keyring.
+        """
         pol = self.policy(policy)
+        if data is None:
+            raise InvalidArgument("encrypt needs data")
+        if public_key is None:
+            public_key = (self._primaries[Family.HPKE].get(pol)
+                          or self._keyring_primary(pol, Family.HPKE))
         if isinstance(public_key, PrivateKey):
             public_key = public_key.public_key()
         if not isinstance(public_key, PublicKey):
@@ -554,10 +686,19 @@ class Context:
         return b"".join((state.out_prefix, sealed[:size], bstr_head(len(sealed) - size),
                          sealed[size:]))
 
-    def decrypt(self, private_key: PrivateKey, encrypted: Buffer, *, policy: str = "default",
-                aad: Buffer = b"") -> bytes:
-        """Decrypt an ``encrypt`` envelope; the suite must be on the policy's accept-list."""
+    def decrypt(self, private_key: PrivateKey | None = None, encrypted: Buffer | None = None, *,
+                policy: str = "default", aad: Buffer = b"") -> bytes:
+        """Decrypt an ``encrypt`` envelope; the suite must be on the policy's accept-list.
+
+        ``private_key=None`` uses the keyring key the envelope's kid names.
+        """
         pol = self.policy(policy)
+        if encrypted is None:
+            raise InvalidArgument("decrypt needs the encrypted envelope")
+        if private_key is None:
+            head = envelope.parse(encrypted, envelope.TAG_ENCRYPT0)
+            alg = self._accepted(pol, head.alg, Family.HPKE)
+            private_key = self._keyring_key(pol, head.kid, alg)
         if not isinstance(private_key, PrivateKey):
             raise InvalidArgument("private_key must be an agile PrivateKey")
         data = encrypted if type(encrypted) is bytes else _bytes(encrypted, "encrypted")

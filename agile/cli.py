@@ -308,6 +308,11 @@ def explain_command(name: str, config_path: Path | None, at: _dt.datetime | None
     click.echo(explain_policy(config, _resolve(config, name), day))
 
 
+from ._cli_keys import keys_group  # noqa: E402  (after cli: the group registers on it)
+
+cli.add_command(keys_group)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point (``agile``); exits with the command's status."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="agile")

@@ -17,12 +17,24 @@ __all__ = [
     "InvalidKey",
     "InvalidPassword",
     "InvalidSignature",
+    "KeyDestroyed",
+    "KeyNotFound",
+    "KeyRetired",
+    "KeyringCorrupted",
+    "KeyringError",
+    "KeyringExists",
+    "KeyringLocked",
+    "KeyringNotConfigured",
+    "KeyringNotFound",
+    "KeyringTruncated",
     "MalformedEnvelope",
     "PolicyViolation",
     "ProviderError",
     "Reason",
     "UnknownAlgorithm",
     "UnsupportedAlgorithm",
+    "UnsupportedKeyringVersion",
+    "WrongPassphrase",
 ]
 
 
@@ -122,3 +134,58 @@ class DecryptionFailed(AgileError):
 
     def __init__(self) -> None:
         super().__init__("decryption failed")
+
+
+class KeyringError(AgileError):
+    """A keyring operation cannot be done; the message says which key or file, and the fix."""
+
+
+class KeyringNotConfigured(KeyringError, InvalidArgument):
+    """No key was given and the policy has no keyring to take one from."""
+
+
+class KeyringNotFound(KeyringError):
+    """The keyring file does not exist (create it with ``agile keys init``)."""
+
+
+class KeyringExists(KeyringError):
+    """``init`` would overwrite an existing keyring file."""
+
+
+class KeyringLocked(KeyringError):
+    """Another process holds the keyring's write lock longer than the timeout."""
+
+
+class KeyringCorrupted(KeyringError):
+    """The keyring file is damaged or was tampered with (checksum or authentication failed).
+
+    agile never overwrites such a file; restore it from a backup.
+    """
+
+
+class KeyringTruncated(KeyringCorrupted):
+    """The keyring file is shorter than its header says: an incomplete copy or a full disk."""
+
+
+class UnsupportedKeyringVersion(KeyringError):
+    """The keyring file has a format version this agile cannot read (written by a newer agile)."""
+
+    def __init__(self, message: str, version: int) -> None:
+        self.version = version
+        super().__init__(message)
+
+
+class WrongPassphrase(KeyringError):
+    """The passphrase or key-encryption key does not open this keyring. Without detail."""
+
+
+class KeyNotFound(KeyringError):
+    """No key with this key id (or no primary key) in the policy's keyring."""
+
+
+class KeyDestroyed(KeyringError):
+    """The key was destroyed: data protected only by it can no longer be read."""
+
+
+class KeyRetired(KeyringError, PolicyViolation):
+    """The key is retired and the policy does not read with retired keys (read_retired = false)."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from ._defaults import DEFAULT_TOML
 from ._loader import ENV_VAR, Config, find_config_file, load_config
-from ._model import Constraints, Policy, Requirement, Zone
+from ._model import Constraints, KeyringSpec, Policy, Requirement, Zone
 
 __all__ = [
     "DEFAULT_TOML",
     "ENV_VAR",
     "Config",
     "Constraints",
+    "KeyringSpec",
     "Policy",
     "Requirement",
     "Zone",

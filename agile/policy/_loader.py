@@ -16,15 +16,19 @@ from .. import algorithms, providers
 from ..algorithms import Algorithm, Family
 from ..errors import AgileError, ConfigError, PolicyViolation, UnknownAlgorithm
 from ._defaults import DEFAULT_TOML
-from ._model import Constraints, Policy, Requirement, Zone
+from ._model import Constraints, KeyringSpec, Policy, Requirement, Zone
 
 ENV_VAR = "AGILE_CONFIG"
 _SLOTS = {f.value: f for f in Family}
 _TOP_KEYS = {"default_policy", "suites", "policies", "zones", "qkd", "keyrings"}
 _POLICY_KEYS = {*_SLOTS, "suite", "accept", "require", "min_category", "providers", "zone",
-                "allow_legacy", "rsa_bits", "description", "qkd", "keyring"}
+                "allow_legacy", "rsa_bits", "description", "qkd", "keyring",
+                "read_retired"}
 _SUITE_KEYS = {*_SLOTS, "accept", "description"}
 _ZONE_KEYS = {"require", "min_category", "description", "allow_legacy"}
+_KEYRING_KEYS = {"path", "passphrase_env", "passphrase_file", "key_env", "key_file", "description"}
+_KEK_SOURCES = ("passphrase_env", "passphrase_file", "key_env", "key_file")
+DEFAULT_PASSPHRASE_ENV = "AGILE_KEYRING_PASSPHRASE"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Config:
     warnings: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     zones: Mapping[str, Zone] = field(default_factory=dict)
+    keyrings: Mapping[str, KeyringSpec] = field(default_factory=dict)
 
     def policy(self, name: str) -> Policy:
         """The resolved policy ``name``; unknown names use ``default_policy`` when it is set."""
@@ -186,8 +191,16 @@ class _Resolver:
                                 "allow_legacy")
             resolved_zones[name] = Zone(name, zone_constraints[name], legacy,
                                         str(body.get("description", "")))
+        keyrings = {name: self._keyring(name, body)
+                     for name, body in self._table("keyrings").items()}
         resolved = {name: self._policy(name, body, suites, zones, zone_constraints)
                     for name, body in policies.items()}
+        for pol in resolved.values():
+            if pol.keyring is not None and pol.keyring not in keyrings:
+                close = difflib.get_close_matches(pol.keyring, list(keyrings), n=1)
+                raise self.fail(f"keyring {pol.keyring!r} is not defined", f"policies.{pol.name}",
+                                "keyring", f"did you mean {close[0]!r}?" if close else
+                                f"define [keyrings.{pol.keyring}] with path = \"...\"")
         default = self.data.get("default_policy")
         if default is not None and default not in resolved:
             close = difflib.get_close_matches(str(default), list(resolved), n=1)
@@ -195,7 +208,34 @@ class _Resolver:
                             "default_policy",
                             f"did you mean {close[0]!r}?" if close else "define it under [policies]")
         return Config(resolved, self.source, default, tuple(self.warnings), self.data,
-                      resolved_zones)
+                      resolved_zones, keyrings)
+
+    def _keyring(self, name: str, body: dict[str, Any]) -> KeyringSpec:
+        table = f"keyrings.{name}"
+        self._unknown_keys(table, body, _KEYRING_KEYS)
+        for key in _KEYRING_KEYS:
+            if key in body and (not isinstance(body[key], str) or not body[key]):
+                raise self.fail(f"{key} must be a non-empty string", table, key)
+        if "path" not in body:
+            raise self.fail("a keyring needs path = \"...\" (the keyring file)", table, None,
+                            "e.g. path = \"keys/app.agilekeys\" (relative to this file)")
+        sources = [k for k in _KEK_SOURCES if k in body]
+        if len(sources) > 1:
+            raise self.fail(f"give one key-encryption key source, not {' and '.join(sources)}",
+                            table, sources[1], "keep one of " + ", ".join(_KEK_SOURCES))
+        base = Path(self.source).parent if not self.source.startswith("<") else Path.cwd()
+
+        def absolute(value: str | None) -> str | None:
+            if value is None:
+                return None
+            path = Path(value).expanduser()
+            return str(path if path.is_absolute() else (base / path).resolve())
+
+        return KeyringSpec(
+            name=name, path=str(absolute(body["path"])),
+            passphrase_env=body.get("passphrase_env") if sources else DEFAULT_PASSPHRASE_ENV,
+            passphrase_file=absolute(body.get("passphrase_file")), key_env=body.get("key_env"),
+            key_file=absolute(body.get("key_file")), description=str(body.get("description", "")))
 
     def _constraints(self, table: str, body: dict[str, Any], allowed: set[str]) -> Constraints:
         self._unknown_keys(table, body, allowed)
@@ -298,11 +338,18 @@ class _Resolver:
             raise self.fail("rsa_bits must be an integer >= 2048", table, "rsa_bits")
         for alg in current.values():
             self._check_runnable(alg, tuple(prov), table)
+        keyring = merged.get("keyring")
+        if keyring is not None and (not isinstance(keyring, str) or not keyring):
+            raise self.fail("keyring must name a [keyrings.NAME] table", table, "keyring")
+        read_retired = merged.get("read_retired", True)
+        if not isinstance(read_retired, bool):
+            raise self.fail("read_retired must be true or false", table, "read_retired")
         return Policy(name=name, algorithms=current,
                       accept={f: frozenset(v) for f, v in accept.items()},
                       constraints=constraints, providers=tuple(prov), zone=zone,
                       allow_legacy=allow_legacy, rsa_bits=rsa_bits,
-                      description=str(merged.get("description", "")), source=self.source)
+                      description=str(merged.get("description", "")), source=self.source,
+                      keyring=keyring, read_retired=read_retired)
 
     def _accept_table(self, body: dict[str, Any], table: str) -> dict[str, list[Any]]:
         raw = body.get("accept", {})

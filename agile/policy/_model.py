@@ -56,6 +56,24 @@ class Zone:
     description: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class KeyringSpec:
+    """A ``[keyrings.NAME]`` table: the file and where its key-encryption key comes from.
+
+    Exactly one of ``passphrase_env``, ``passphrase_file``, ``key_env`` and ``key_file`` is set
+    (default: ``passphrase_env = "AGILE_KEYRING_PASSPHRASE"``); ``path`` is absolute (relative
+    paths are resolved against the configuration file's directory).
+    """
+
+    name: str
+    path: str
+    passphrase_env: str | None = None
+    passphrase_file: str | None = None
+    key_env: str | None = None
+    key_file: str | None = None
+    description: str = ""
+
+
 @dataclass(frozen=True, slots=True, eq=False)  # identity hash: contexts cache per policy
 class Policy:
     """A named policy: per family, the algorithm for new operations and what it still reads.
@@ -74,6 +92,8 @@ class Policy:
     rsa_bits: int = 3072
     description: str = ""
     source: str = "<built-in defaults>"
+    keyring: str | None = None  # the [keyrings.NAME] holding this policy's keys
+    read_retired: bool = True  # open/verify/decrypt may still use retired keys
 
     def __repr__(self) -> str:
         current = ", ".join(f"{f.value}={a.name}" for f, a in self.algorithms.items())

@@ -1,0 +1,71 @@
+"""Every keyring operation emits an audit event; no event, log line or error shows a secret."""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+import pytest
+
+import agile
+from agile.audit import AuditEvent
+from agile.errors import AgileError
+
+from .conftest import PASSPHRASE
+
+
+def _forms(secret: bytes) -> list[str]:
+    return [secret.hex(), secret.hex().upper(), base64.b64encode(secret).decode()[:20],
+            repr(secret)[2:40]]
+
+
+def test_each_operation_emits_one_event_without_secrets(keyring_context: agile.Context,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    ctx = keyring_context
+    ring = ctx.keyring("archive")
+    events: list[AuditEvent] = []
+    unsubscribe = agile.audit.subscribe(events.append)
+    secrets: list[bytes] = [PASSPHRASE.encode()]
+    errors: list[str] = []
+    try:
+        with caplog.at_level(logging.INFO, logger="agile.audit"):
+            steps = {
+                "keyring.rotate": lambda: ring.rotate(),
+                "keyring.generate": lambda: ring.generate(),
+                "keyring.promote": lambda: ring.promote(ring.list()[1].kid),
+                "keyring.retire": lambda: ring.retire(ring.list()[0].kid),
+                "keyring.destroy": lambda: ring.destroy(ring.list()[0].kid),
+                "keyring.add": lambda: ring.add(ctx.generate_key(policy="archive")),
+                "seal": lambda: ctx.seal(b"data"),
+                "keyring.rotate/signature": lambda: ring.rotate(family="signature"),
+                "sign": lambda: ctx.sign(data=b"data"),
+                "keyring.export_public": lambda: ring.public_key(),
+                "keyring.rotate/hpke": lambda: ring.rotate(family="hpke"),
+                "encrypt": lambda: ctx.encrypt(data=b"data"),
+            }
+            for name, step in steps.items():
+                before = len(events)
+                step()
+                new = events[before:]
+                assert [e.operation for e in new] == [name.split("/")[0]], name
+                assert new[0].outcome == "ok" and new[0].kid and len(new[0].kid) == 32
+                assert new[0].policy == "archive" and new[0].algorithm
+            for entry in ring.list():
+                if entry.status != "destroyed":
+                    key = entry.key()
+                    secrets.append(key.export() if isinstance(key, agile.SecretKey)
+                                   else key.private_bytes())
+            before = len(events)
+            with pytest.raises(AgileError) as info:
+                ring.retire(ring.primary().kid)  # type: ignore[union-attr]
+            errors.append(str(info.value) + repr(info.value))
+            assert [(e.operation, e.outcome) for e in events[before:]] == [
+                ("keyring.retire", "error")]
+    finally:
+        unsubscribe()
+    text = caplog.text + "".join(repr(e.as_dict()) for e in events) + "".join(errors)
+    text += "".join(repr(e) for e in ring.list()) + repr(ring) + repr(ring.storage)
+    for secret in secrets:
+        for form in _forms(secret):
+            assert form not in text, "secret material leaked"
+    assert "keyring.rotate" in caplog.text
