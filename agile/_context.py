@@ -203,6 +203,14 @@ class Context:
         pol = self.policy(policy)
         return KeyringManager(self, pol, self._keyring_storage(pol))
 
+    def rewrap(self, sealed: Buffer, *, policy: str = "default", aad: Buffer = b"") -> bytes:
+        """``sealed`` (a ``seal`` or ``encrypt`` envelope) re-encrypted under the policy's
+        primary keyring key; the same bytes if it already is. See :mod:`agile.keyring._rewrap`
+        and :func:`agile.keyring.rewrap_files` for files."""
+        from .keyring._rewrap import rewrap
+
+        return rewrap(self, sealed, policy=policy, aad=aad)
+
     def _keyring_storage(self, pol: Policy) -> StorageBackend:
         if pol.keyring is not None:
             found = self._storages.get(pol.keyring)

@@ -10,13 +10,15 @@ logged and ignored, so it never breaks the operation.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-__all__ = ["AuditEvent", "inventory", "subscribe"]
+__all__ = ["AuditEvent", "export_inventory", "inventory", "subscribe"]
 
 logger = logging.getLogger("agile.audit")
 _lock = threading.Lock()
@@ -127,3 +129,46 @@ def inventory() -> list[dict[str, object]]:
         {"operation": op, "policy": pol, "algorithm": alg, "provider": prov, "count": t.count}
         for (op, pol, alg, prov), t in sorted(_tallies.items()) if t.count
     ]
+
+
+INVENTORY_FORMAT = "agile-runtime-inventory"
+
+
+def export_inventory(path: str | os.PathLike[str]) -> dict[str, object]:
+    """Write this process's runtime inventory to ``path`` as JSON, atomically; returns it.
+
+    The counters are per process, so each process exports its own file, e.g. at exit::
+
+        atexit.register(agile.audit.export_inventory, f"/var/lib/app/inventory-{os.getpid()}.json")
+
+    The document is ``{"format": "agile-runtime-inventory", "version": 1, "generated": <UTC ISO
+    time>, "pid": <pid>, "operations": inventory()}``; it holds names and counts, never keys or
+    data. Written to a temporary file in the same directory, fsynced, then moved over ``path``
+    (mode 0644), so readers see the old or the new file, never a partial one.
+    """
+    import json
+    import tempfile
+
+    document: dict[str, object] = {
+        "format": INVENTORY_FORMAT, "version": 1,
+        "generated": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "pid": os.getpid(), "operations": inventory()}
+    data = (json.dumps(document, indent=2) + "\n").encode()
+    target = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(target))
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+    try:
+        try:
+            os.fchmod(fd, 0o644)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return document

@@ -312,6 +312,16 @@ from ._cli_keys import keys_group  # noqa: E402  (after cli: the group registers
 
 cli.add_command(keys_group)
 
+from ._cli_tls import tls_group  # noqa: E402  (after cli: the group registers on it)
+
+cli.add_command(tls_group)
+
+from ._cli_diff import diff_command  # noqa: E402
+from ._cli_rewrap import rewrap_command  # noqa: E402
+
+policy_group.add_command(diff_command)
+cli.add_command(rewrap_command)
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point (``agile``); exits with the command's status."""

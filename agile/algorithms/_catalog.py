@@ -40,15 +40,25 @@ def _shor(**kw: Any) -> dict[str, Any]:
     return kw
 
 
+def _tls_group(code: int, name: str) -> dict[str, Any]:
+    """TLS 1.3 NamedGroup facts (IANA TLS Supported Groups registry): code point and name."""
+    return {"tls_group": code, "tls_group_name": name}
+
+
+def _tls_sig(*schemes: tuple[int, str]) -> dict[str, Any]:
+    """TLS SignatureScheme facts (IANA): ((code point, name), ...), the preferred one first."""
+    return {"tls_signature_schemes": tuple(schemes)}
+
+
 KEMS = [
     _alg("ML-KEM-768", Family.KEM, _PQ, _SAFE, 3, "Module-lattice KEM, FIPS 203", key_type="ML-KEM-768",
          oids=(f"{_NIST_PQC}.4.2",), public_key_size=1184, private_key_size=64,
          ciphertext_size=1088, shared_secret_size=32, standard="FIPS 203",
-         params={"hpke_kem_id": 0x0041}),
+         params={"hpke_kem_id": 0x0041, **_tls_group(0x0201, "MLKEM768")}),
     _alg("ML-KEM-1024", Family.KEM, _PQ, _SAFE, 5, "Module-lattice KEM, FIPS 203",
          key_type="ML-KEM-1024", oids=(f"{_NIST_PQC}.4.3",), public_key_size=1568,
          private_key_size=64, ciphertext_size=1568, shared_secret_size=32, standard="FIPS 203",
-         params={"hpke_kem_id": 0x0042}),
+         params={"hpke_kem_id": 0x0042, **_tls_group(0x0202, "MLKEM1024")}),
     _alg("MLKEM768-X25519", Family.KEM, _HY, _SAFE, 3,
          "Hybrid KEM ML-KEM-768 + X25519 (X-Wing combiner, draft-ietf-hpke-pq)",
          key_type="MLKEM768-X25519", components=("ML-KEM-768", "X25519"), aliases=("X-Wing",),
@@ -77,27 +87,44 @@ KEMS = [
          "(draft-ietf-tls-ecdhe-mlkem)", key_type="X25519MLKEM768",
          components=("ML-KEM-768", "X25519"), public_key_size=1216, private_key_size=96,
          ciphertext_size=1120, shared_secret_size=64, standard="draft-ietf-tls-ecdhe-mlkem",
-         params={"tls_group": 0x11EC}),
+         params=_tls_group(0x11EC, "X25519MLKEM768")),
+    # The NIST-curve TLS 1.3 hybrid groups: ECDH share first (share, ciphertext and secret are
+    # ECDH || ML-KEM). Negotiated by OpenSSL inside TLS only (agile.tls); no standalone KEM.
+    _alg("SecP256r1MLKEM768", Family.KEM, _HY, _SAFE, 3,
+         "TLS 1.3 hybrid group ECDH P-256 + ML-KEM-768, shared secret ss_ECDH || ss_MLKEM "
+         "(draft-ietf-tls-ecdhe-mlkem)", components=("ML-KEM-768", "ECDH-P256"),
+         public_key_size=1249, ciphertext_size=1153, shared_secret_size=64,
+         standard="draft-ietf-tls-ecdhe-mlkem",
+         params={**_tls_group(0x11EB, "SecP256r1MLKEM768"), "tls_only": True}),
+    _alg("SecP384r1MLKEM1024", Family.KEM, _HY, _SAFE, 5,
+         "TLS 1.3 hybrid group ECDH P-384 + ML-KEM-1024, shared secret ss_ECDH || ss_MLKEM "
+         "(draft-ietf-tls-ecdhe-mlkem)", components=("ML-KEM-1024", "ECDH-P384"),
+         public_key_size=1665, ciphertext_size=1665, shared_secret_size=80,
+         standard="draft-ietf-tls-ecdhe-mlkem",
+         params={**_tls_group(0x11ED, "SecP384r1MLKEM1024"), "tls_only": True}),
 ]
 
 KEY_AGREEMENTS = [
     _alg("X25519", Family.KEY_AGREEMENT, _CL, _VULN, None, "Diffie-Hellman on Curve25519, RFC 7748",
          key_type="X25519", oids=("1.3.101.110",), public_key_size=32, private_key_size=32,
-         shared_secret_size=32, standard="RFC 7748", params={"hpke_kem_id": 0x0020},
+         shared_secret_size=32, standard="RFC 7748",
+         params={"hpke_kem_id": 0x0020, **_tls_group(0x001D, "x25519")},
          **_shor()),
     _alg("X448", Family.KEY_AGREEMENT, _CL, _VULN, None, "Diffie-Hellman on Curve448, RFC 7748",
          key_type="X448", oids=("1.3.101.111",), public_key_size=56, private_key_size=56,
-         shared_secret_size=56, standard="RFC 7748", params={"hpke_kem_id": 0x0021}, **_shor()),
+         shared_secret_size=56, standard="RFC 7748",
+         params={"hpke_kem_id": 0x0021, **_tls_group(0x001E, "x448")}, **_shor()),
     *[
         _alg(f"ECDH-P{bits}", Family.KEY_AGREEMENT, _CL, _VULN, None,
              f"Elliptic-curve Diffie-Hellman on NIST P-{bits}", key_type=f"EC-P{bits}",
              oids=("1.2.840.10045.2.1", curve_oid), public_key_size=pk, private_key_size=sk,
              shared_secret_size=sk, standard="SP 800-56A",
-             params={"curve": f"secp{bits}r1", "hpke_kem_id": kem_id}, **_shor())
-        for bits, curve_oid, pk, sk, kem_id in (
-            (256, "1.2.840.10045.3.1.7", 65, 32, 0x0010),
-            (384, "1.3.132.0.34", 97, 48, 0x0011),
-            (521, "1.3.132.0.35", 133, 66, 0x0012),
+             params={"curve": f"secp{bits}r1", "hpke_kem_id": kem_id,
+                     **_tls_group(tls, f"secp{bits}r1")}, **_shor())
+        for bits, curve_oid, pk, sk, kem_id, tls in (
+            (256, "1.2.840.10045.3.1.7", 65, 32, 0x0010, 0x0017),
+            (384, "1.3.132.0.34", 97, 48, 0x0011, 0x0018),
+            (521, "1.3.132.0.35", 133, 66, 0x0012, 0x0019),
         )
     ],
 ]
@@ -135,22 +162,26 @@ HPKE_SUITES = [
 ]
 
 _ECDSA = [
-    # curve bits, hash, cose, signature oid, curve oid, raw signature size
-    (256, "SHA256", -7, "1.2.840.10045.4.3.2", "1.2.840.10045.3.1.7", 64),
-    (384, "SHA384", -35, "1.2.840.10045.4.3.3", "1.3.132.0.34", 96),
-    (521, "SHA512", -36, "1.2.840.10045.4.3.4", "1.3.132.0.35", 132),
+    # curve bits, hash, cose, signature oid, curve oid, raw signature size, TLS SignatureScheme
+    (256, "SHA256", -7, "1.2.840.10045.4.3.2", "1.2.840.10045.3.1.7", 64, 0x0403),
+    (384, "SHA384", -35, "1.2.840.10045.4.3.3", "1.3.132.0.34", 96, 0x0503),
+    (521, "SHA512", -36, "1.2.840.10045.4.3.4", "1.3.132.0.35", 132, 0x0603),
 ]
 _RSA_HASHES = [("SHA256", -37, -257, ".11"), ("SHA384", -38, -258, ".12"),
                ("SHA512", -39, -259, ".13")]
+# TLS SignatureScheme code points (RFC 8446 4.2.3): hash -> (rsa_pss_rsae, rsa_pss_pss, pkcs1)
+_RSA_TLS = {"SHA256": (0x0804, 0x0809, 0x0401), "SHA384": (0x0805, 0x080A, 0x0501),
+            "SHA512": (0x0806, 0x080B, 0x0601)}
 
 SIGNATURES = [
     *[
         _alg(f"ML-DSA-{level}", Family.SIGNATURE, _PQ, _SAFE, cat, "Module-lattice signature, FIPS 204",
              key_type=f"ML-DSA-{level}", oids=(f"{_NIST_PQC}.3.{oid}",), cose_alg=cose,
-             public_key_size=pk, private_key_size=32, signature_size=sig, standard="FIPS 204")
-        for level, cat, oid, cose, pk, sig in (
-            (44, 2, 17, -48, 1312, 2420), (65, 3, 18, -49, 1952, 3309),
-            (87, 5, 19, -50, 2592, 4627),
+             public_key_size=pk, private_key_size=32, signature_size=sig, standard="FIPS 204",
+             params=_tls_sig((scheme, f"mldsa{level}")))
+        for level, cat, oid, cose, pk, sig, scheme in (
+            (44, 2, 17, -48, 1312, 2420, 0x0904), (65, 3, 18, -49, 1952, 3309, 0x0905),
+            (87, 5, 19, -50, 2592, 4627, 0x0906),
         )
     ],
     # EdDSA: agile writes the polymorphic "EdDSA" id (-8) that today's COSE libraries understand,
@@ -158,23 +189,26 @@ SIGNATURES = [
     _alg("Ed25519", Family.SIGNATURE, _CL, _VULN, None, "EdDSA on edwards25519, RFC 8032",
          key_type="Ed25519", oids=("1.3.101.112",), cose_alg=-8, cose_aliases=(-19,),
          public_key_size=32, private_key_size=32, signature_size=64, standard="RFC 8032",
-         **_shor()),
+         params=_tls_sig((0x0807, "ed25519")), **_shor()),
     _alg("Ed448", Family.SIGNATURE, _CL, _VULN, None, "EdDSA on edwards448, RFC 8032",
          key_type="Ed448", oids=("1.3.101.113",), cose_alg=-8, cose_aliases=(-53,),
          public_key_size=57, private_key_size=57, signature_size=114, standard="RFC 8032",
-         **_shor()),
+         params=_tls_sig((0x0808, "ed448")), **_shor()),
     *[
         _alg(f"ECDSA-P{bits}-{h}", Family.SIGNATURE, _CL, _VULN, None,
              f"ECDSA on NIST P-{bits} with {h[:3]}-{h[3:]}", key_type=f"EC-P{bits}",
              oids=(sig_oid, curve_oid), cose_alg=cose, signature_size=size, standard="FIPS 186-5",
-             params={"curve": f"secp{bits}r1", "hash": f"{h[:3]}-{h[3:]}"}, **_shor())
-        for bits, h, cose, sig_oid, curve_oid, size in _ECDSA
+             params={"curve": f"secp{bits}r1", "hash": f"{h[:3]}-{h[3:]}",
+                     **_tls_sig((scheme, f"ecdsa_secp{bits}r1_{h.lower()}"))}, **_shor())
+        for bits, h, cose, sig_oid, curve_oid, size, scheme in _ECDSA
     ],
     *[
         _alg(f"RSA-PSS-{h}", Family.SIGNATURE, _CL, _VULN, None,
              f"RSASSA-PSS with {h[:3]}-{h[3:]}, MGF1 and salt length = digest length",
              key_type="RSA", oids=("1.2.840.113549.1.1.10",), cose_alg=pss, standard="RFC 8017",
-             params={"hash": f"{h[:3]}-{h[3:]}", "padding": "PSS", "min_key_bits": 2048},
+             params={"hash": f"{h[:3]}-{h[3:]}", "padding": "PSS", "min_key_bits": 2048,
+                     **_tls_sig((_RSA_TLS[h][0], f"rsa_pss_rsae_{h.lower()}"),
+                                (_RSA_TLS[h][1], f"rsa_pss_pss_{h.lower()}"))},
              **_shor(bits112=True))
         for h, pss, _, _ in _RSA_HASHES
     ],
@@ -182,7 +216,8 @@ SIGNATURES = [
         _alg(f"RSA-PKCS1v15-{h}", Family.SIGNATURE, _CL, _VULN, None,
              f"RSASSA-PKCS1-v1_5 with {h[:3]}-{h[3:]}", key_type="RSA",
              oids=(f"1.2.840.113549.1.1{suffix}",), cose_alg=pkcs, standard="RFC 8017",
-             params={"hash": f"{h[:3]}-{h[3:]}", "padding": "PKCS1v15", "min_key_bits": 2048},
+             params={"hash": f"{h[:3]}-{h[3:]}", "padding": "PKCS1v15", "min_key_bits": 2048,
+                     **_tls_sig((_RSA_TLS[h][2], f"rsa_pkcs1_{h.lower()}"))},
              **_shor(bits112=True))
         for h, _, pkcs, suffix in _RSA_HASHES
     ],
@@ -190,22 +225,26 @@ SIGNATURES = [
          "RSASSA-PKCS1-v1_5 with SHA-1 (collision-broken; legacy)", key_type="RSA",
          oids=("1.2.840.113549.1.1.5",), cose_alg=-65535, legacy=True, standard="RFC 8017",
          disallowed_after=_dt.date(2013, 12, 31),
-         params={"hash": "SHA-1", "padding": "PKCS1v15", "min_key_bits": 1024}),
+         params={"hash": "SHA-1", "padding": "PKCS1v15", "min_key_bits": 1024,
+                 **_tls_sig((0x0201, "rsa_pkcs1_sha1"))}),
 ]
 
 AEADS = [
     _alg("AES-128-GCM", Family.AEAD, _CL, _GROVER, 1, "AES-128 in Galois/Counter Mode",
          key_type="AES-128-GCM", oids=("2.16.840.1.101.3.4.1.6",), cose_alg=1, key_size=16,
-         nonce_size=12, tag_size=16, standard="SP 800-38D"),
+         nonce_size=12, tag_size=16, standard="SP 800-38D",
+         params={"tls13_cipher_suite": (0x1301, "TLS_AES_128_GCM_SHA256")}),
     _alg("AES-256-GCM", Family.AEAD, _CL, _SAFE, 5, "AES-256 in Galois/Counter Mode",
          key_type="AES-256-GCM", oids=("2.16.840.1.101.3.4.1.46",), cose_alg=3, key_size=32,
-         nonce_size=12, tag_size=16, standard="SP 800-38D"),
+         nonce_size=12, tag_size=16, standard="SP 800-38D",
+         params={"tls13_cipher_suite": (0x1302, "TLS_AES_256_GCM_SHA384")}),
     _alg("AES-256-GCM-SIV", Family.AEAD, _CL, _SAFE, 5, "AES-256-GCM-SIV, nonce-misuse resistant",
          key_type="AES-256-GCM-SIV", cose_alg=-65601, key_size=32, nonce_size=12, tag_size=16,
          standard="RFC 8452"),
     _alg("ChaCha20-Poly1305", Family.AEAD, _CL, _SAFE, 5, "ChaCha20-Poly1305, RFC 8439",
          key_type="ChaCha20-Poly1305", oids=("1.2.840.113549.1.9.16.3.18",), cose_alg=24,
-         key_size=32, nonce_size=12, tag_size=16, standard="RFC 8439"),
+         key_size=32, nonce_size=12, tag_size=16, standard="RFC 8439",
+         params={"tls13_cipher_suite": (0x1303, "TLS_CHACHA20_POLY1305_SHA256")}),
 ]
 
 CIPHERS = [

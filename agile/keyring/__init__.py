@@ -11,8 +11,9 @@ encrypted and updated atomically.
 from __future__ import annotations
 
 from ._format import FORMAT_VERSION, KdfParams, Secret
-from ._manager import KeyringManager, secret_from_spec, storage_from_spec
+from ._manager import KeyringManager, load_policy_keyrings, secret_from_spec, storage_from_spec
 from ._model import KeyEntry, Keyring, KeyringSet, KeyStatus
+from ._rewrap import RewrapOutcome, RewrapReport, RewrapResult, rewrap, rewrap_files
 from ._storage import FileStorage, StorageBackend
 
 __all__ = [
@@ -24,8 +25,14 @@ __all__ = [
     "Keyring",
     "KeyringManager",
     "KeyringSet",
+    "RewrapOutcome",
+    "RewrapReport",
+    "RewrapResult",
     "Secret",
     "StorageBackend",
+    "load_policy_keyrings",
+    "rewrap",
+    "rewrap_files",
     "secret_from_spec",
     "storage_from_spec",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,15 +18,15 @@ from .. import audit
 from ..algorithms import Family
 from ..errors import AgileError, InvalidArgument, KeyringError
 from ..keys import PrivateKey, PublicKey, SecretKey
-from ..policy import KeyringSpec, Policy
+from ..policy import Config, KeyringSpec, Policy
 from ._format import KdfParams, Secret
-from ._model import KeyEntry, Keyring
+from ._model import KeyEntry, Keyring, KeyringSet
 from ._storage import FileStorage, StorageBackend
 
 if TYPE_CHECKING:
     from .._context import Context
 
-__all__ = ["KeyringManager", "secret_from_spec", "storage_from_spec"]
+__all__ = ["KeyringManager", "load_policy_keyrings", "secret_from_spec", "storage_from_spec"]
 
 _KEY_FAMILIES = (Family.AEAD, Family.SIGNATURE, Family.HPKE, Family.KEM, Family.MAC)
 
@@ -74,6 +75,41 @@ def secret_from_spec(spec: KeyringSpec) -> Secret:
 
 def storage_from_spec(spec: KeyringSpec, *, kdf: KdfParams | None = None) -> FileStorage:
     return FileStorage(spec.path, secret=secret_from_spec(spec), kdf=kdf)
+
+
+def load_policy_keyrings(*configs: Config, names: Iterable[str] | None = None
+                         ) -> tuple[dict[str, Keyring], dict[str, str]]:
+    """Read-only snapshots of policies' keyrings, e.g. for :func:`agile.policy.diff_configs`.
+
+    For each policy name (default: every policy of every config), the file is the one the
+    first config defining that policy with ``keyring = "NAME"`` names; its key-encryption key
+    comes from that ``[keyrings.NAME]`` table. Returns ``(rings, problems)``: ``rings`` maps
+    policy name -> :class:`Keyring` (empty when the file holds no keys for it); ``problems``
+    maps keyring name -> why it could not be opened (no passphrase, wrong passphrase, missing
+    or damaged file). Nothing is written.
+    """
+    wanted = list(dict.fromkeys(names if names is not None
+                                else (n for cfg in configs for n in cfg.policies)))
+    loaded: dict[str, KeyringSet] = {}
+    problems: dict[str, str] = {}
+    rings: dict[str, Keyring] = {}
+    for name in wanted:
+        spec = next((cfg.keyrings[pol.keyring] for cfg in configs
+                     if (pol := cfg.policies.get(name)) is not None and pol.keyring), None)
+        if spec is None:
+            continue
+        label = f"{spec.name} ({spec.path})"
+        if label in problems:
+            continue
+        found = loaded.get(label)
+        if found is None:
+            try:
+                found = loaded[label] = storage_from_spec(spec).load()
+            except AgileError as exc:
+                problems[label] = str(exc)
+                continue
+        rings[name] = found.get(name) or Keyring(name)
+    return rings, problems
 
 
 def _family(value: Family | str) -> Family:

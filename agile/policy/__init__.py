@@ -8,6 +8,15 @@
 from __future__ import annotations
 
 from ._defaults import DEFAULT_TOML
+from ._diff import (
+    ConfigDiff,
+    FamilyDiff,
+    KeyChange,
+    KeyImpact,
+    PolicyDiff,
+    SettingChange,
+    diff_configs,
+)
 from ._loader import ENV_VAR, Config, find_config_file, load_config
 from ._model import Constraints, KeyringSpec, Policy, Requirement, Zone
 
@@ -15,11 +24,18 @@ __all__ = [
     "DEFAULT_TOML",
     "ENV_VAR",
     "Config",
+    "ConfigDiff",
     "Constraints",
+    "FamilyDiff",
+    "KeyChange",
+    "KeyImpact",
     "KeyringSpec",
     "Policy",
+    "PolicyDiff",
     "Requirement",
+    "SettingChange",
     "Zone",
+    "diff_configs",
     "find_config_file",
     "load_config",
 ]

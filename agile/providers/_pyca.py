@@ -69,6 +69,8 @@ class PycaProvider:
     def _can_run(alg: Algorithm) -> bool:
         if is_composite(alg):
             return composite_supported(alg)
+        if alg.params.get("tls_only"):
+            return False  # a TLS key-exchange group: OpenSSL negotiates it inside agile.tls
         fam = alg.family
         if fam is Family.HPKE:
             kem, kdf, aead = alg.components
@@ -94,6 +96,9 @@ class PycaProvider:
         if alg.family is Family.CIPHER:
             return ("legacy unauthenticated cipher: the scanner inventories it, agile never "
                     "runs it")
+        if alg.params.get("tls_only"):
+            return ("a TLS 1.3 key-exchange group: negotiated by OpenSSL in agile.tls, not "
+                    "offered as a standalone KEM")
         return f"pyca cryptography {cryptography.__version__} does not implement it"
 
     def identify(self, native_key: object) -> str | None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
+import os
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +72,25 @@ def test_each_operation_emits_one_event_without_secrets(keyring_context: agile.C
         for form in _forms(secret):
             assert form not in text, "secret material leaked"
     assert "keyring.rotate" in caplog.text
+
+
+def test_export_inventory_writes_this_process_inventory_atomically(
+        keyring_context: agile.Context, tmp_path: Path) -> None:
+    ctx = keyring_context
+    ctx.keyring("archive").rotate()
+    ctx.seal(b"x", policy="archive")
+    target = tmp_path / "out" / "inventory.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    written = agile.audit.export_inventory(target)
+    data = json.loads(target.read_text())
+    assert data == json.loads(json.dumps(written))
+    assert (data["format"], data["version"], data["pid"]) == (
+        "agile-runtime-inventory", 1, os.getpid())
+    seals = [o for o in data["operations"] if (o["operation"], o["policy"], o["algorithm"])
+             == ("seal", "archive", "AES-256-GCM")]
+    assert len(seals) == 1 and seals[0]["count"] >= 1  # counters are process-wide
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in target.parent.iterdir()] == ["inventory.json"]
+    with pytest.raises(OSError):
+        agile.audit.export_inventory(tmp_path / "missing-dir" / "inventory.json")
