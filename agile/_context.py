@@ -149,6 +149,7 @@ class Context:
         self._config_path = None if isinstance(config, Config) else config
         self._protected: dict[bytes, tuple[int, bytes | None]] = {}
         self._accept_cache: dict[tuple[Policy, int, Family, str | None], Algorithm] = {}
+        self._kem_cache: dict[tuple[Policy, str, str], Any] = {}
         self._passwords = PasswordHasher()
         self.raw = _Raw(self)
 
@@ -171,6 +172,7 @@ class Context:
             self._config = new
             self._config_path = path
             self._accept_cache = {}
+            self._kem_cache = {}
             self._forget_keyrings()
         return new
 
@@ -180,6 +182,7 @@ class Context:
             new = load_config(self._config_path)
             self._config = new
             self._accept_cache = {}
+            self._kem_cache = {}
             self._forget_keyrings()
         return new
 
@@ -741,6 +744,28 @@ class Context:
         return plaintext
 
     # -- KEM -----------------------------------------------------------------------------------
+    def _kem_state(self, pol: Policy, key_type: str, op: str) -> tuple[Algorithm, Any, Provider,
+                                                                       audit.Tally]:
+        """(algorithm, scheme, provider, tally) for KEM ``op`` with ``key_type`` keys, cached."""
+        cache_key = (pol, key_type, op)
+        found = self._kem_cache.get(cache_key)
+        if found is None:
+            if op == "encapsulate":
+                alg = self._current_for_key(pol, Family.KEM, key_type)
+            else:
+                accepted = [a for a in algorithms.in_family(Family.KEM,
+                                                            pol.accept.get(Family.KEM, ()))
+                            if a.key_type == key_type]
+                if not accepted:
+                    raise PolicyViolation(f"policy {pol.name!r} accepts no KEM for {key_type} keys")
+                alg = accepted[0]
+            provider = self._provider(pol, alg)
+            found = (alg, provider.scheme(alg.name), provider,
+                     audit.tally(op, pol.name, alg.name, provider.name))
+            if len(self._kem_cache) < _PROTECTED_CACHE_LIMIT:
+                self._kem_cache[cache_key] = found
+        return found
+
     def encapsulate(self, public_key: PublicKey | PrivateKey, *, policy: str = "default"
                     ) -> tuple[bytes, bytes]:
         """Returns (shared_secret, ciphertext) for the policy's KEM."""
@@ -749,11 +774,9 @@ class Context:
             public_key = public_key.public_key()
         if not isinstance(public_key, PublicKey):
             raise InvalidArgument("public_key must be an agile PublicKey")
-        alg = self._current_for_key(pol, Family.KEM, public_key.key_type)
-        provider = self._provider(pol, alg)
-        scheme: Any = provider.scheme(alg.name)
+        _, scheme, provider, tally = self._kem_state(pol, public_key.key_type, "encapsulate")
         shared, ct = scheme.encapsulate(public_key.native_for(provider))
-        audit.emit("encapsulate", pol.name, alg.name, provider.name, public_key.kid)
+        audit.record(tally, public_key.kid)
         return shared, ct
 
     def decapsulate(self, private_key: PrivateKey, ciphertext: Buffer, *,
@@ -762,17 +785,10 @@ class Context:
         pol = self.policy(policy)
         if not isinstance(private_key, PrivateKey):
             raise InvalidArgument("private_key must be an agile PrivateKey")
-        accepted = [a for a in algorithms.in_family(Family.KEM, pol.accept.get(Family.KEM, ()))
-                    if a.key_type == private_key.key_type]
-        if not accepted:
-            raise PolicyViolation(f"policy {pol.name!r} accepts no KEM for "
-                                  f"{private_key.key_type} keys")
-        alg = accepted[0]
-        provider = self._provider(pol, alg)
-        scheme: Any = provider.scheme(alg.name)
+        _, scheme, provider, tally = self._kem_state(pol, private_key.key_type, "decapsulate")
         shared: bytes = scheme.decapsulate(private_key.native_for(provider),
                                            _bytes(ciphertext, "ciphertext"))
-        audit.emit("decapsulate", pol.name, alg.name, provider.name, private_key.kid)
+        audit.record(tally, private_key.kid)
         return shared
 
     # -- hashing, MACs, KDFs, passwords --------------------------------------------------------

@@ -17,6 +17,8 @@ CASES = (
     "sign+verify ML-DSA-65 1 KiB",
     "encaps+decaps X-Wing (MLKEM768-X25519)",
     "sign+verify MLDSA65-Ed25519-SHA512 1 KiB",
+    "seal 1 KiB: keyring primary vs explicit key",
+    "audit share of a 1 KiB seal (no subscribers)",
     'ctx.policy("archive") (cached)',
     "import agile (fresh process)",
 )
