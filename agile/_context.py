@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 _ENC0_HEAD = b"\xd0\x83"
 _ENC0_CONTEXT = b"\x83\x68Encrypt0"  # start of the Enc_structure array
 _urandom = os.urandom
-_audit_levels = audit._level_cache  # see audit.listening
 _IV12 = b"\xa1\x05\x4c"
 _PROTECTED_CACHE_LIMIT = 4096
 
@@ -397,7 +396,7 @@ class Context:
         ct = state.encrypt(nonce, data, enc)
         tally = state.seal_tally
         tally.count += 1
-        if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+        if audit.gate.get(20) is not False:
             audit.record_event(tally, key.kid)
         size = len(ct)
         sealed: bytes = state.out_prefix + nonce + (
@@ -472,7 +471,7 @@ class Context:
                     raise DecryptionFailed() from None
                 tally = state.open_tally
                 tally.count += 1
-                if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+                if audit.gate.get(20) is not False:
                     audit.record_event(tally, key.kid)
                 return plaintext
         protected, alg_id, _, iv, ct = self._parse_encrypt0(data)
@@ -541,7 +540,7 @@ class Context:
             signature = _der_to_fixed(signature, alg)
         tally = state.tally
         tally.count += 1
-        if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+        if audit.gate.get(20) is not False:
             audit.record_event(tally, key.kid)
         body = (b"\xf6",) if detached else (head, payload)
         return b"".join((state.out_prefix, *body, bstr_head(len(signature)), signature))
@@ -630,7 +629,7 @@ class Context:
             audit.emit(event[0], event[1], event[2], event[3], key.kid, "invalid")
             raise
         tally.count += 1
-        if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+        if audit.gate.get(20) is not False:
             audit.record_event(tally, key.kid)
         return content
 
@@ -692,7 +691,7 @@ class Context:
         size = state.enc_size
         tally = state.tally
         tally.count += 1
-        if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+        if audit.gate.get(20) is not False:
             audit.record_event(tally, public_key.kid)
         return b"".join((state.out_prefix, sealed[:size], bstr_head(len(sealed) - size),
                          sealed[size:]))
@@ -728,7 +727,7 @@ class Context:
                     state.native, b"".join((view[start:pos], view[span[0]:])), info)
                 tally = state.tally
                 tally.count += 1
-                if audit._subscribers or (_audit_levels.get(20) is not False and audit.listening()):
+                if audit.gate.get(20) is not False:
                     audit.record_event(tally, private_key.kid)
                 return plaintext
         parsed = envelope.parse(data, envelope.TAG_ENCRYPT0)

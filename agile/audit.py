@@ -27,6 +27,10 @@ _isEnabledFor = logger.isEnabledFor
 # logging clears (never replaces) each logger's level cache when any level changes, so a cached
 # False for INFO stays valid until then; a miss falls back to isEnabledFor, which refills it.
 _level_cache: dict[int, bool] = getattr(logger, "_cache", {})
+_ALWAYS: dict[int, bool] = {logging.INFO: True}
+#: Hot paths test ``gate.get(20) is not False`` (one dict lookup) before ``record_event``: the
+#: logger's level cache while nobody subscribes, a dict that always says yes while someone does.
+gate: dict[int, bool] = _level_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +52,16 @@ class AuditEvent:
 
 def subscribe(callback: Callable[[AuditEvent], object]) -> Callable[[], None]:
     """Call ``callback`` with every event; returns a function that unsubscribes it."""
-    global _subscribers
+    global _subscribers, gate
     with _lock:
         _subscribers = (*_subscribers, callback)
+        gate = _ALWAYS
 
     def unsubscribe() -> None:
-        global _subscribers
+        global _subscribers, gate
         with _lock:
             _subscribers = tuple(s for s in _subscribers if s is not callback)
+            gate = _ALWAYS if _subscribers else _level_cache
 
     return unsubscribe
 
@@ -97,8 +103,10 @@ def listening() -> bool:
 
 
 def record_event(counter: Tally, kid: bytes | None) -> None:
-    """Build and dispatch the event for an already-counted hot-path operation."""
-    _dispatch(*counter.event, kid, "ok", "")
+    """Build and dispatch the event for an already-counted hot-path operation, if anyone
+    listens (hot paths call it only when ``gate`` does not already say no)."""
+    if listening():
+        _dispatch(*counter.event, kid, "ok", "")
 
 
 def emit(operation: str, policy: str, algorithm: str, provider: str, kid: bytes | None,

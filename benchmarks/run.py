@@ -241,12 +241,11 @@ def _audit_cost(ctx: agile.Context, target: float) -> Case:
     pt = os.urandom(1024)
     ctx.seal(pt, key, policy="archive")
     tally = audit.tally("seal", "archive", "AES-256-GCM", "pyca")
-    levels = audit._level_cache
 
     def agile_loop(n: int) -> None:
         for _ in range(n):
             tally.count += 1
-            if audit._subscribers or (levels.get(20) is not False and audit.listening()):
+            if audit.gate.get(20) is not False:
                 audit.record_event(tally, key.kid)
 
     def raw_loop(n: int) -> None:
