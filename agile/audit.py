@@ -18,7 +18,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-__all__ = ["AuditEvent", "export_inventory", "inventory", "subscribe"]
+from .errors import InvalidArgument
+
+__all__ = ["AuditEvent", "export_inventory", "inventory", "merge_inventories", "subscribe"]
 
 logger = logging.getLogger("agile.audit")
 _lock = threading.Lock()
@@ -180,3 +182,41 @@ def export_inventory(path: str | os.PathLike[str]) -> dict[str, object]:
             os.unlink(tmp)
         raise
     return document
+
+
+INVENTORY_ENV = "AGILE_INVENTORY_FILE"
+
+
+def merge_inventories(documents: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Sum the operation counts of several exported inventories (e.g. one per process)."""
+    totals: dict[tuple[str, str, str, str], int] = {}
+    for document in documents:
+        if not isinstance(document, dict) or document.get("format") != INVENTORY_FORMAT:
+            raise InvalidArgument("not an agile runtime inventory (format agile-runtime-inventory)")
+        operations = document.get("operations")
+        if not isinstance(operations, list):
+            raise InvalidArgument("inventory has no operations list")
+        for op in operations:
+            try:
+                key = (str(op["operation"]), str(op["policy"]), str(op["algorithm"]),
+                       str(op["provider"]))
+                count = int(op["count"])
+            except (KeyError, TypeError, ValueError):
+                raise InvalidArgument("inventory operation entry is malformed") from None
+            totals[key] = totals.get(key, 0) + count
+    return [{"operation": o, "policy": p, "algorithm": a, "provider": v, "count": n}
+            for (o, p, a, v), n in sorted(totals.items())]
+
+
+def _export_at_exit() -> None:
+    """With ``AGILE_INVENTORY_FILE`` set (``{pid}`` is replaced), export at interpreter exit."""
+    template = os.environ.get(INVENTORY_ENV)
+    if template:
+        with contextlib.suppress(OSError):
+            export_inventory(template.replace("{pid}", str(os.getpid())))
+
+
+if os.environ.get(INVENTORY_ENV):
+    import atexit
+
+    atexit.register(_export_at_exit)

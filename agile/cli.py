@@ -322,6 +322,10 @@ from ._cli_rewrap import rewrap_command  # noqa: E402
 policy_group.add_command(diff_command)
 cli.add_command(rewrap_command)
 
+from ._cli_audit import audit_group  # noqa: E402
+
+cli.add_command(audit_group)
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point (``agile``); exits with the command's status."""
