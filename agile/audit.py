@@ -157,30 +157,15 @@ def export_inventory(path: str | os.PathLike[str]) -> dict[str, object]:
     (mode 0644), so readers see the old or the new file, never a partial one.
     """
     import json
-    import tempfile
+
+    from ._atomic import write_atomic
 
     document: dict[str, object] = {
         "format": INVENTORY_FORMAT, "version": 1,
         "generated": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "pid": os.getpid(), "operations": inventory()}
     data = (json.dumps(document, indent=2) + "\n").encode()
-    target = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(target))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
-    try:
-        try:
-            os.fchmod(fd, 0o644)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, data, mode=0o644)
     return document
 
 

@@ -23,17 +23,16 @@ file keep the old content; symlinks are followed and the target replaced).
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import audit, envelope
+from .._atomic import write_atomic
 from .._types import Buffer
 from ..algorithms import Algorithm, Family
 from ..envelope._cose import EK
@@ -179,27 +178,7 @@ def _error_text(exc: BaseException) -> str:
 
 def _replace_atomically(target: Path, data: bytes, mode: int) -> None:
     """Write ``data`` to a temp file next to ``target``, fsync, rename over it, fsync the dir."""
-    folder = target.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".rewrap.tmp", dir=folder)
-    try:
-        try:
-            os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    write_atomic(target, data, mode=mode, suffix=".rewrap.tmp")
 
 
 def _rewrap_file(ctx: Context, policy: str, path: str, aad: bytes, dry_run: bool

@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from .._atomic import write_atomic
 from ..errors import KeyringExists, KeyringLocked, KeyringNotFound
 from ._format import KdfParams, Secret, decode, derive, encode, new_header, read_header
 from ._model import KeyringSet
@@ -137,31 +137,7 @@ class FileStorage:
         if keys is None:
             keys = self._derived[cache_key] = derive(self._secret, header)
         data = encode(keyrings, header, keys)
-        folder = self.path.parent
-        fd, tmp = tempfile.mkstemp(prefix=self._temp_prefix(), suffix=".tmp", dir=folder)
-        try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        os.close(fd)
-        try:
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        write_atomic(self.path, data, mode=0o600, prefix=self._temp_prefix())
 
     def create(self) -> KeyringSet:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 import ipaddress
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, mldsa,
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from .. import algorithms
+from .._atomic import write_atomic
 from ..algorithms import Algorithm, Family
 from ..errors import InvalidArgument, Reason, UnsupportedAlgorithm
 
@@ -63,15 +63,7 @@ class Issued:
 
 
 def _atomic_write(path: Path, data: bytes, mode: int) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data, mode=mode)
 
 
 def _signature_algorithm(algorithm: str | Algorithm) -> Algorithm:
