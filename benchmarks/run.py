@@ -11,10 +11,12 @@ the ratio is median(agile ns/op) / median(raw ns/op) over all rounds. The report
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -207,6 +209,7 @@ def _keyring_seal(target: float) -> Case:
     from agile.keyring import FileStorage, KdfParams, Secret
 
     folder = tempfile.mkdtemp(prefix="agile-bench-")
+    atexit.register(shutil.rmtree, folder, True)
     store = FileStorage(os.path.join(folder, "keys.agilekeys"),
                         secret=Secret.passphrase("benchmark"),
                         kdf=KdfParams(memory_cost_kib=1024, iterations=1, lanes=1))
