@@ -18,7 +18,7 @@ from ._diff import (
     diff_configs,
 )
 from ._loader import ENV_VAR, Config, find_config_file, load_config
-from ._model import Constraints, KeyringSpec, Policy, Requirement, Zone
+from ._model import Constraints, KeyringSpec, Policy, Requirement, TLSSettings, Zone
 
 __all__ = [
     "DEFAULT_TOML",
@@ -34,6 +34,7 @@ __all__ = [
     "PolicyDiff",
     "Requirement",
     "SettingChange",
+    "TLSSettings",
     "Zone",
     "diff_configs",
     "find_config_file",

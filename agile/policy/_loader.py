@@ -16,14 +16,15 @@ from .. import algorithms, providers
 from ..algorithms import Algorithm, Family
 from ..errors import AgileError, ConfigError, PolicyViolation, UnknownAlgorithm
 from ._defaults import DEFAULT_TOML
-from ._model import Constraints, KeyringSpec, Policy, Requirement, Zone
+from ._model import Constraints, KeyringSpec, Policy, Requirement, TLSSettings, Zone
 
 ENV_VAR = "AGILE_CONFIG"
 _SLOTS = {f.value: f for f in Family}
 _TOP_KEYS = {"default_policy", "suites", "policies", "zones", "qkd", "keyrings"}
 _POLICY_KEYS = {*_SLOTS, "suite", "accept", "require", "min_category", "providers", "zone",
                 "allow_legacy", "rsa_bits", "description", "qkd", "keyring",
-                "read_retired"}
+                "read_retired", "tls"}
+_TLS_KEYS = {"min_version", "groups", "signatures"}
 _SUITE_KEYS = {*_SLOTS, "accept", "description"}
 _ZONE_KEYS = {"require", "min_category", "description", "allow_legacy"}
 _KEYRING_KEYS = {"path", "passphrase_env", "passphrase_file", "key_env", "key_file", "description"}
@@ -344,12 +345,53 @@ class _Resolver:
         read_retired = merged.get("read_retired", True)
         if not isinstance(read_retired, bool):
             raise self.fail("read_retired must be true or false", table, "read_retired")
+        zone_cons = zone_constraints.get(zone or "", Constraints())
+        tls = self._tls_settings(merged.get("tls"), table, (constraints, zone_cons))
         return Policy(name=name, algorithms=current,
                       accept={f: frozenset(v) for f, v in accept.items()},
                       constraints=constraints, providers=tuple(prov), zone=zone,
                       allow_legacy=allow_legacy, rsa_bits=rsa_bits,
                       description=str(merged.get("description", "")), source=self.source,
-                      keyring=keyring, read_retired=read_retired)
+                      keyring=keyring, read_retired=read_retired, tls=tls)
+
+    def _tls_settings(self, raw: object, table: str,
+                      constraints: tuple[Constraints, ...]) -> TLSSettings:
+        """Validate ``[policies.NAME.tls]``: names must be registry TLS groups / signatures."""
+        if raw is None:
+            return TLSSettings()
+        tls_table = f"{table}.tls"
+        if not isinstance(raw, dict):
+            raise self.fail("tls must be a table", table, "tls")
+        self._unknown_keys(tls_table, raw, _TLS_KEYS)
+        version = raw.get("min_version", "1.3")
+        if version not in ("1.2", "1.3"):
+            raise self.fail('min_version must be "1.2" or "1.3"', tls_table, "min_version")
+        chosen: dict[str, tuple[str, ...]] = {}
+        for key, param, kinds in (("groups", "tls_group", "TLS key-exchange group"),
+                                  ("signatures", "tls_signature_schemes", "TLS signature")):
+            names = raw.get(key, [])
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise self.fail(f"{key} must be a list of algorithm names", tls_table, key)
+            known = [a for a in algorithms.all_algorithms() if param in a.params]
+            resolved = []
+            for name in names:
+                by_tls_name = [a for a in known
+                               if str(a.params.get("tls_group_name", "")).lower() == name.lower()]
+                try:
+                    alg = by_tls_name[0] if by_tls_name else algorithms.get(name)
+                except UnknownAlgorithm as exc:
+                    hint = f"did you mean {exc.suggestion}?" if exc.suggestion else None
+                    raise self.fail(f"unknown algorithm {name!r}", tls_table, key, hint) from None
+                if alg not in known:
+                    raise self.fail(f"{alg.name} is not a {kinds}", tls_table, key,
+                                    "one of: " + ", ".join(a.name for a in known))
+                for cons in constraints:
+                    problems = cons.violations(alg)
+                    if problems:
+                        raise self.fail(f"constraint not met: {problems[0]}", tls_table, key)
+                resolved.append(alg.name)
+            chosen[key] = tuple(dict.fromkeys(resolved))
+        return TLSSettings(str(version), chosen["groups"], chosen["signatures"])
 
     def _accept_table(self, body: dict[str, Any], table: str) -> dict[str, list[Any]]:
         raw = body.get("accept", {})

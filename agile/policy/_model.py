@@ -74,6 +74,15 @@ class KeyringSpec:
     description: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class TLSSettings:
+    """``[policies.NAME.tls]``: what agile.tls offers, in preference order (registry names)."""
+
+    min_version: str = "1.3"
+    groups: tuple[str, ...] = ()  # TLS key-exchange groups; empty: derived from kem/key-agreement
+    signatures: tuple[str, ...] = ()  # signature algorithms; empty: derived from signature
+
+
 @dataclass(frozen=True, slots=True, eq=False)  # identity hash: contexts cache per policy
 class Policy:
     """A named policy: per family, the algorithm for new operations and what it still reads.
@@ -94,6 +103,7 @@ class Policy:
     source: str = "<built-in defaults>"
     keyring: str | None = None  # the [keyrings.NAME] holding this policy's keys
     read_retired: bool = True  # open/verify/decrypt may still use retired keys
+    tls: TLSSettings = field(default_factory=TLSSettings)
 
     def __repr__(self) -> str:
         current = ", ".join(f"{f.value}={a.name}" for f, a in self.algorithms.items())

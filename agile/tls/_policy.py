@@ -129,18 +129,30 @@ def _unique(items: Iterable[Algorithm | None]) -> tuple[Algorithm, ...]:
 
 
 def tls_policy(policy: Policy, *, min_version: str | None = None) -> TLSPolicy:
-    """The TLS view of ``policy``; PolicyViolation if it names no usable group or signature."""
-    version = min_version or "1.3"
+    """The TLS view of ``policy``; PolicyViolation if it names no usable group or signature.
+
+    ``[policies.NAME.tls]`` (``groups``, ``signatures``, ``min_version``) overrides what is
+    derived from the policy's slots; the loader has already checked it against the constraints.
+    """
+    settings = policy.tls
+    version = min_version or settings.min_version
     if version not in _VERSIONS:
         raise InvalidArgument(f"min_version must be one of {sorted(_VERSIONS)}, not {version!r}")
 
     def allowed(alg: Algorithm) -> bool:
         return not policy.constraints.violations(alg)
 
-    groups = _unique(tls_group_for(a) for a in _ordered(policy, (Family.KEM,
-                                                                Family.KEY_AGREEMENT)))
+    if settings.groups:
+        groups = tuple(algorithms.get(n) for n in settings.groups)
+    else:
+        groups = _unique(tls_group_for(a) for a in _ordered(policy, (Family.KEM,
+                                                                    Family.KEY_AGREEMENT)))
     groups = tuple(g for g in groups if allowed(g))
-    sigs = _unique(a for a in _ordered(policy, (Family.SIGNATURE,)) if _schemes(a) and allowed(a))
+    if settings.signatures:
+        sigs = tuple(algorithms.get(n) for n in settings.signatures)
+    else:
+        sigs = _unique(a for a in _ordered(policy, (Family.SIGNATURE,)) if _schemes(a))
+    sigs = tuple(a for a in sigs if allowed(a))
     aeads = _unique(a for a in _ordered(policy, (Family.AEAD,))
                     if "tls13_cipher_suite" in a.params)
     where = f"[policies.{policy.name}] in {policy.source}"
