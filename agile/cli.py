@@ -137,14 +137,18 @@ def cli() -> None:
     """agile: crypto agility by policy.
 
     Applications name a policy ("archive", "tls"); the configuration maps it to classical,
-    post-quantum or hybrid algorithms. These commands list the algorithms agile knows and
-    check, show and explain the policies a configuration defines.
+    post-quantum or hybrid algorithms. These commands list the algorithms agile knows; check,
+    show, explain and diff policies; manage keyrings and rewrap data after a rotation; issue
+    certificates and probe servers for post-quantum TLS; and merge runtime inventories.
 
     \b
     Examples:
       agile algorithms --family kem
       agile policy validate agile.toml --at 2036-01-01
       agile policy explain archive
+      agile policy diff old.toml new.toml
+      agile keys rotate archive
+      agile tls probe example.com:443 --policy tls
     """
 
 
