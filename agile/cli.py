@@ -316,6 +316,10 @@ from ._cli_keys import keys_group  # noqa: E402  (after cli: the group registers
 
 cli.add_command(keys_group)
 
+from ._cli_scan import scan_command  # noqa: E402
+
+cli.add_command(scan_command)
+
 from ._cli_tls import tls_group  # noqa: E402  (after cli: the group registers on it)
 
 cli.add_command(tls_group)

@@ -20,7 +20,7 @@ from ._model import Constraints, KeyringSpec, Policy, Requirement, TLSSettings, 
 
 ENV_VAR = "AGILE_CONFIG"
 _SLOTS = {f.value: f for f in Family}
-_TOP_KEYS = {"default_policy", "suites", "policies", "zones", "qkd", "keyrings"}
+_TOP_KEYS = {"default_policy", "suites", "policies", "zones", "qkd", "keyrings", "scan"}
 _POLICY_KEYS = {*_SLOTS, "suite", "accept", "require", "min_category", "providers", "zone",
                 "allow_legacy", "rsa_bits", "description", "qkd", "keyring",
                 "read_retired", "tls"}

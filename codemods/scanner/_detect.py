@@ -1,0 +1,269 @@
+"""Detection: walk one module's calls, match them against the API tables, extract the facts."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider, ScopeProvider
+
+from . import _tables_libs, _tables_pyca, _tables_std
+from ._findings import UNKNOWN, Confidence, Finding
+from ._registry import canonical_name
+from ._resolve import MISSING, Resolver, Value, find_arg
+from ._tables import VALUES, Api, Arg
+
+__all__ = ["FLUENT", "TABLE", "detect"]
+
+#: Every library's table, merged: fully-qualified API name -> :class:`Api`.
+TABLE: Mapping[str, Api] = MappingProxyType(
+    {**_tables_pyca.TABLE, **_tables_std.TABLE, **_tables_libs.TABLE})
+FLUENT = _tables_pyca.FLUENT
+_FIELDS = string.Formatter()
+_COMPACT = re.compile(r"^SHA-(\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Described:
+    api_name: str
+    api: Api
+    params: Mapping[str, Any]
+    algorithms: tuple[str, ...]
+    confidence: Confidence
+    returns: str | None
+
+
+def _fields(template: str) -> list[str]:
+    return [f for _, f, _, _ in _FIELDS.parse(template) if f]
+
+
+def render(templates: Sequence[str], params: Mapping[str, Any]) -> str | None:
+    """The first template the registry knows, else the first whose fields are all known."""
+    first: str | None = None
+    for template in templates:
+        body = template
+        if "|" in template:
+            cond, body = template.split("|", 1)
+            key, _, want = cond.partition("=")
+            if str(params.get(key)) != want:
+                continue
+        values: dict[str, str] = {}
+        for name in _fields(body):
+            base = name[:-2] if name.endswith("_c") else name
+            value = params.get(base)
+            if value is None or value == UNKNOWN:
+                break
+            text = str(value)
+            values[name] = _COMPACT.sub(r"SHA\1", text) if name.endswith("_c") else text
+        else:
+            rendered = body.format(**values)
+            canonical = canonical_name(rendered)
+            if canonical is not None:
+                return canonical
+            if first is None:
+                first = rendered
+    return first
+
+
+class _Detector:
+    def __init__(self, wrapper: MetadataWrapper, path: str, lines: Sequence[str]) -> None:
+        self.path = path
+        self.lines = lines
+        # one batched traversal computes all three; Resolver's own resolve() calls hit the cache
+        wrapper.resolve_many((ScopeProvider, QualifiedNameProvider, PositionProvider))
+        self.resolver = Resolver(wrapper)
+        self.positions = wrapper.resolve(PositionProvider)
+        self._memo: dict[cst.Call, _Described | None] = {}
+
+    # -- describing a call -----------------------------------------------------------------------
+    def describe(self, call: cst.Call, args: Sequence[cst.Arg] | None = None,
+                 setter: str | None = None, depth: int = 0) -> _Described | None:
+        if setter is None and call in self._memo:
+            return self._memo[call]
+        result = self._describe(call, args if args is not None else call.args, setter, depth)
+        if setter is None:
+            self._memo[call] = result
+        return result
+
+    def _lookup(self, func: cst.BaseExpression, suffix: str,
+                depth: int) -> tuple[str, Api, Mapping[str, Any], bool] | None:
+        for name in sorted(self.resolver.qualified_names(func)):
+            api = TABLE.get(name + suffix)
+            if api is not None:
+                return name + suffix, api, {}, False
+        if isinstance(func, cst.Attribute) and depth < 6:
+            origin = self.resolver.origin_call(func.value)
+            if origin is not None:
+                recv = self.describe(origin, depth=depth + 1)
+                if recv is not None and recv.returns is not None:
+                    key = f"{recv.returns}.{func.attr.value}{suffix}"
+                    inherited = {**recv.params}
+                    if recv.algorithms and recv.algorithms[0] != UNKNOWN:
+                        inherited.setdefault("key_algorithm", recv.algorithms[0])
+                    api = TABLE.get(key)
+                    if api is not None:
+                        return key, api, inherited, True
+                    if recv.returns in FLUENT and not suffix:
+                        return key, Api(kind=None, library=recv.api.library,
+                                        returns=recv.returns), inherited, True
+        return None
+
+    def _describe(self, call: cst.Call, args: Sequence[cst.Arg], setter: str | None,
+                  depth: int) -> _Described | None:
+        func = call.func
+        found = self._lookup(func, setter or "", depth)
+        if found is None:
+            return None
+        api_name, api, inherited, indirect = found
+        params: dict[str, Any] = {**inherited, **api.fixed}
+        multi: list[Any] | None = None
+        missing = False
+        for pname, spec in api.params.items():
+            value, ind = self._read(args, spec, pname, params, depth)
+            indirect = indirect or ind
+            if spec.each and isinstance(value, list):
+                multi = value
+                continue
+            if value is MISSING:
+                if spec.map is not None:
+                    missing = True
+                continue
+        if not api.templates:
+            algorithms: tuple[str, ...] = (UNKNOWN,)
+        elif multi is not None:
+            name = next(k for k, s in api.params.items() if s.each)
+            algorithms = tuple(render(api.templates, {**params, name: v}) or UNKNOWN
+                               for v in multi) or (UNKNOWN,)
+        else:
+            algorithms = (render(api.templates, params) or UNKNOWN,)
+        if UNKNOWN in algorithms:
+            confidence = Confidence.LOW
+        elif missing or indirect:
+            confidence = Confidence.MEDIUM
+        else:
+            confidence = Confidence.HIGH
+        return _Described(api_name, api, MappingProxyType(params), algorithms, confidence,
+                          api.returns)
+
+    def _read(self, args: Sequence[cst.Arg], spec: Arg, pname: str, params: dict[str, Any],
+              depth: int) -> tuple[Any, bool]:
+        """Store parameter ``pname`` into ``params``; return (its value or MISSING, indirect)."""
+        arg = find_arg(args, spec.pos, spec.kw)
+        if arg is None:
+            if spec.default is not None:
+                params[pname] = spec.default
+                return spec.default, False
+            return MISSING, False
+        if spec.origin is not None:
+            origin = self.resolver.origin_call(arg.value)
+            described = self.describe(origin, depth=depth + 1) if origin is not None else None
+            if described is None:
+                return MISSING, False
+            if spec.origin == "params":
+                for k, v in described.params.items():
+                    params.setdefault(k, v)
+                if described.algorithms and described.algorithms[0] != UNKNOWN:
+                    params.setdefault("key_algorithm", described.algorithms[0])
+                return MISSING, True
+            if described.algorithms:
+                params[pname] = described.algorithms[0]
+                return described.algorithms[0], True
+            return MISSING, True
+        value = self.resolver.value(arg.value)
+        if spec.inner is not None:
+            inner_call = value.call or self.resolver.origin_call(arg.value)
+            if inner_call is None:
+                return MISSING, value.indirect
+            return self._read(inner_call.args, spec.inner, pname, params, depth)
+        if spec.dict_key is not None:
+            if isinstance(value.literal, dict) and spec.dict_key in value.literal:
+                value = Value(literal=value.literal[spec.dict_key], indirect=value.indirect)
+            else:
+                return MISSING, value.indirect
+        if spec.secret:
+            if isinstance(value.literal, bytes | str):
+                params[pname] = "hard-coded"
+                params[f"{pname}_bits"] = len(value.literal) * 8
+                return "hard-coded", value.indirect
+            return MISSING, value.indirect
+        if spec.each and isinstance(value.literal, list):
+            tokens = [self._token(spec, Value(literal=v)) for v in value.literal]
+            return [t if t is not MISSING else UNKNOWN for t in tokens], value.indirect
+        token = self._token(spec, value)
+        if token is not MISSING:
+            params[pname] = token
+        return token, value.indirect
+
+    def _token(self, spec: Arg, value: Value) -> Any:
+        if spec.map is None:
+            if value.literal is not MISSING and not isinstance(value.literal, list | dict):
+                return value.literal
+            return MISSING
+        table = VALUES[spec.map]
+        for name in sorted(value.names):
+            if name in table:
+                return table[name]
+        if isinstance(value.literal, str):
+            return table.get(value.literal.lower(), MISSING)
+        if isinstance(value.literal, bytes):
+            return table.get(value.literal.decode("latin-1").lower(), MISSING)
+        return MISSING
+
+    # -- findings --------------------------------------------------------------------------------
+    def finding(self, node: cst.CSTNode, described: _Described) -> list[Finding]:
+        kind = described.api.kind
+        if kind is None:
+            return []
+        pos = self.positions[node].start
+        snippet = self.lines[pos.line - 1].strip()[:200] if pos.line <= len(self.lines) else ""
+        params = {k: _jsonable(v) for k, v in described.params.items()
+                  if k != "key_algorithm" or kind == "x509-sign"}
+        return [Finding(file=self.path, line=pos.line, column=pos.column + 1, kind=kind,
+                        api=described.api_name, library=described.api.library, algorithm=alg,
+                        parameters=params, confidence=described.confidence, snippet=snippet)
+                for alg in described.algorithms or (UNKNOWN,)]
+
+
+def _jsonable(value: Any) -> Any:
+    """Parameters are JSON scalars: bytes become text, anything else its repr."""
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return repr(value)
+
+
+class _Walker(cst.CSTVisitor):
+    def __init__(self, detector: _Detector) -> None:
+        self.detector = detector
+        self.findings: list[Finding] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        described = self.detector.describe(node)
+        if described is not None:
+            self.findings.extend(self.detector.finding(node, described))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            t = target.target
+            if isinstance(t, cst.Attribute):
+                fake = cst.Call(func=t)
+                described = self.detector.describe(fake, args=[cst.Arg(value=node.value)],
+                                                   setter="=")
+                if described is not None:
+                    self.findings.extend(self.detector.finding(node, described))
+
+
+def detect(module: cst.Module, path: str, text: str | None = None) -> list[Finding]:
+    """Every finding in ``module`` (parsed from ``text``), in source order."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    lines = (text if text is not None else module.code).splitlines()
+    detector = _Detector(wrapper, path, lines)
+    walker = _Walker(detector)
+    wrapper.visit(walker)
+    return sorted(walker.findings, key=lambda f: (f.line, f.column, f.kind, f.algorithm))

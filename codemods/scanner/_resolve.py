@@ -1,0 +1,238 @@
+"""Name resolution over one libcst module, shared by the scanner and the codemods.
+
+:class:`Resolver` answers three questions about an expression, following what is visible in the
+module: which fully-qualified names it may denote (``import x as y``, ``from x import y as z``,
+``gen = rsa.generate_private_key``), which literal value it has (``KEY_SIZE = 2048``,
+``b"\\0" * 16``), and which call built the object it names (``key = rsa.generate_private_key(...)``
+then ``key.sign(...)``). It never guesses: what it cannot resolve comes back empty.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import (
+    Assignment,
+    MetadataWrapper,
+    QualifiedNameProvider,
+    QualifiedNameSource,
+    Scope,
+    ScopeProvider,
+)
+
+__all__ = ["MISSING", "Resolver", "Value", "find_arg"]
+
+MISSING: Any = object()
+_MAX_DEPTH = 8
+_RESOLVED_SOURCES = (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """What an expression is known to be: a literal, and/or named things, and/or a call result."""
+
+    literal: Any = MISSING
+    names: frozenset[str] = frozenset()
+    call: cst.Call | None = None
+    indirect: bool = False  # reached through a variable or constant
+
+    @property
+    def known(self) -> bool:
+        return self.literal is not MISSING or bool(self.names) or self.call is not None
+
+
+@dataclass
+class _Index(cst.CSTVisitor):
+    """Pre-pass: the value assigned to each simple assignment target."""
+
+    values: dict[cst.CSTNode, cst.BaseExpression] = field(default_factory=dict)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self.values[target.target] = node.value
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None and isinstance(node.target, cst.Name):
+            self.values[node.target] = node.value
+
+
+def find_arg(args: Sequence[cst.Arg], pos: int | None, kw: str | None) -> cst.Arg | None:
+    """The argument at position ``pos`` or with keyword ``kw``; None if absent or hidden by ``*``."""
+    if kw is not None:
+        for arg in args:
+            if arg.keyword is not None and arg.keyword.value == kw:
+                return arg
+    if pos is not None:
+        positional = []
+        for arg in args:
+            if arg.keyword is not None:
+                continue
+            if arg.star:
+                return None  # positions after *args are not static
+            positional.append(arg)
+        if pos < len(positional):
+            return positional[pos]
+    return None
+
+
+class Resolver:
+    """Resolution queries over a :class:`~libcst.metadata.MetadataWrapper`'s module."""
+
+    def __init__(self, wrapper: MetadataWrapper) -> None:
+        self.module = wrapper.module
+        self._scopes: Mapping[cst.CSTNode, Scope | None] = wrapper.resolve(ScopeProvider)
+        self._qnames = wrapper.resolve(QualifiedNameProvider)
+        index = _Index()
+        self.module.visit(index)
+        self._values = index.values
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _qualified_meta(self, node: cst.CSTNode) -> set[Any]:
+        value = self._qnames.get(node, set())
+        if callable(value) and not isinstance(value, set):  # libcst LazyValue
+            value = value()
+        return set(value)
+
+    def _assigned_values(self, name: cst.Name) -> Iterator[cst.BaseExpression | None]:
+        """The values assigned to ``name`` where it is used (None for an unresolvable binding)."""
+        scope = self._scopes.get(name)
+        if scope is None:
+            return
+        for assignment in scope[name.value]:
+            if isinstance(assignment, Assignment) and assignment.node in self._values:
+                yield self._values[assignment.node]
+            else:
+                yield None
+
+    # -- queries ---------------------------------------------------------------------------------
+    def qualified_names(self, expr: cst.BaseExpression, _depth: int = 0) -> frozenset[str]:
+        """Fully-qualified names ``expr`` may denote (empty when unknown)."""
+        if _depth > _MAX_DEPTH:
+            return frozenset()
+        if isinstance(expr, cst.Name | cst.Attribute):
+            found = {q.name for q in self._qualified_meta(expr) if q.source in _RESOLVED_SOURCES}
+            if found:
+                return frozenset(found)
+        if isinstance(expr, cst.Name):
+            out: set[str] = set()
+            for value in self._assigned_values(expr):
+                if value is not None and isinstance(value, cst.Name | cst.Attribute):
+                    out |= self.qualified_names(value, _depth + 1)
+            return frozenset(out)
+        if isinstance(expr, cst.Attribute):
+            base = self.qualified_names(expr.value, _depth + 1)
+            return frozenset(f"{b}.{expr.attr.value}" for b in base)
+        return frozenset()
+
+    def value(self, expr: cst.BaseExpression, _depth: int = 0) -> Value:
+        """The literal, names or building call of ``expr``, following constants and variables."""
+        if _depth > _MAX_DEPTH:
+            return Value()
+        literal = self._literal(expr, _depth)
+        if literal is not MISSING:
+            return Value(literal=literal, indirect=_depth > 0)
+        if isinstance(expr, cst.Call):
+            return Value(names=self.qualified_names(expr.func), call=expr, indirect=_depth > 0)
+        if isinstance(expr, cst.Name | cst.Attribute):
+            names = self.qualified_names(expr)
+            if names:
+                return Value(names=names, indirect=_depth > 0)
+        if isinstance(expr, cst.Name):
+            values = list(self._assigned_values(expr))
+            if len(values) == 1 and values[0] is not None:
+                inner = self.value(values[0], _depth + 1)
+                return Value(inner.literal, inner.names, inner.call, indirect=True)
+        return Value()
+
+    def origin_call(self, expr: cst.BaseExpression, _depth: int = 0) -> cst.Call | None:
+        """The call whose result ``expr`` is (``key`` in ``key = gen(...); key.sign()``)."""
+        if _depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.Call):
+            return expr
+        if isinstance(expr, cst.Name):
+            values = [v for v in self._assigned_values(expr)]
+            calls = [self.origin_call(v, _depth + 1) for v in values if v is not None]
+            if len(values) == 1 and calls and calls[0] is not None:
+                return calls[0]
+        return None
+
+    def _literal(self, expr: cst.BaseExpression, depth: int) -> Any:
+        """A Python value for literal expressions (and constants holding them); else MISSING."""
+        if isinstance(expr, cst.Integer | cst.Float):
+            return expr.evaluated_value
+        if isinstance(expr, cst.SimpleString | cst.ConcatenatedString):
+            return expr.evaluated_value
+        if isinstance(expr, cst.Name):
+            if expr.value in ("True", "False", "None"):
+                return {"True": True, "False": False, "None": None}[expr.value]
+            values = list(self._assigned_values(expr))
+            if len(values) == 1 and values[0] is not None:
+                return self._literal(values[0], depth + 1)
+            return MISSING
+        if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+            inner = self._literal(expr.expression, depth + 1)
+            return -inner if isinstance(inner, int | float) else MISSING
+        if isinstance(expr, cst.BinaryOperation):
+            return self._binary(expr, depth)
+        if isinstance(expr, cst.List | cst.Tuple):
+            items = [self._literal(e.value, depth + 1) for e in expr.elements
+                     if isinstance(e, cst.Element)]
+            return items if all(i is not MISSING for i in items) else MISSING
+        if isinstance(expr, cst.Dict):
+            out: dict[Any, Any] = {}
+            for el in expr.elements:
+                if isinstance(el, cst.DictElement):
+                    key = self._literal(el.key, depth + 1)
+                    if isinstance(key, str):
+                        out[key] = self._literal(el.value, depth + 1)
+            return out
+        if isinstance(expr, cst.Call):
+            return self._literal_call(expr, depth)
+        return MISSING
+
+    def _binary(self, expr: cst.BinaryOperation, depth: int) -> Any:
+        left = self._literal(expr.left, depth + 1)
+        right = self._literal(expr.right, depth + 1)
+        if left is MISSING or right is MISSING:
+            return MISSING
+        try:
+            if isinstance(expr.operator, cst.Multiply):
+                if isinstance(left, bytes | str) and isinstance(right, int) and right < 1 << 16:
+                    return left * right
+                if isinstance(left, int) and isinstance(right, int):
+                    return left * right
+            if isinstance(expr.operator, cst.Add) and type(left) is type(right):
+                return left + right
+            if (isinstance(expr.operator, cst.Power) and isinstance(left, int)
+                    and isinstance(right, int) and 0 <= right < 64):
+                return left**right
+        except TypeError:
+            return MISSING
+        return MISSING
+
+    def _literal_call(self, call: cst.Call, depth: int) -> Any:
+        names = self.qualified_names(call.func)
+        first = find_arg(call.args, 0, None)
+        arg = self._literal(first.value, depth + 1) if first is not None else MISSING
+        if "builtins.bytes" in names and isinstance(arg, int) and 0 <= arg < 1 << 16:
+            return bytes(arg)
+        if names & {"builtins.bytes.fromhex", "binascii.unhexlify", "base64.b64decode"} \
+                and isinstance(arg, str | bytes):
+            try:
+                if "base64.b64decode" in names:
+                    return base64.b64decode(arg)
+                return bytes.fromhex(arg if isinstance(arg, str) else arg.decode())
+            except (ValueError, UnicodeDecodeError):
+                return MISSING
+        if "builtins.str.encode" in names or (
+                isinstance(call.func, cst.Attribute) and call.func.attr.value == "encode"):
+            base = self._literal(call.func.value, depth + 1) \
+                if isinstance(call.func, cst.Attribute) else MISSING
+            return base.encode() if isinstance(base, str) else MISSING
+        return MISSING
