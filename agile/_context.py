@@ -539,9 +539,7 @@ class Context:
         if alg.key_type and alg.key_type.startswith("EC-"):
             signature = _der_to_fixed(signature, alg)
         tally = state.tally
-        tally.count += 1
-        if audit.gate.get(20) is not False:
-            audit.record_event(tally, key.kid)
+        audit.record(tally, key.kid)
         body = (b"\xf6",) if detached else (head, payload)
         return b"".join((state.out_prefix, *body, bstr_head(len(signature)), signature))
 
@@ -628,9 +626,7 @@ class Context:
             event = tally.event
             audit.emit(event[0], event[1], event[2], event[3], key.kid, "invalid")
             raise
-        tally.count += 1
-        if audit.gate.get(20) is not False:
-            audit.record_event(tally, key.kid)
+        audit.record(tally, key.kid)
         return content
 
     # -- public-key encryption (HPKE) ----------------------------------------------------------
@@ -690,9 +686,7 @@ class Context:
         sealed = memoryview(state.seal_or_open(state.native, data, info))
         size = state.enc_size
         tally = state.tally
-        tally.count += 1
-        if audit.gate.get(20) is not False:
-            audit.record_event(tally, public_key.kid)
+        audit.record(tally, public_key.kid)
         return b"".join((state.out_prefix, sealed[:size], bstr_head(len(sealed) - size),
                          sealed[size:]))
 
@@ -726,9 +720,7 @@ class Context:
                 plaintext: bytes = state.seal_or_open(
                     state.native, b"".join((view[start:pos], view[span[0]:])), info)
                 tally = state.tally
-                tally.count += 1
-                if audit.gate.get(20) is not False:
-                    audit.record_event(tally, private_key.kid)
+                audit.record(tally, private_key.kid)
                 return plaintext
         parsed = envelope.parse(data, envelope.TAG_ENCRYPT0)
         alg = self._accepted(pol, parsed.alg, Family.HPKE, private_key.key_type)

@@ -92,10 +92,13 @@ def tally(operation: str, policy: str, algorithm: str, provider: str) -> Tally:
 
 
 def record(counter: Tally, kid: bytes | None) -> None:
-    """``emit`` for hot paths: count, and build an event only if someone listens."""
+    """``emit`` for hot paths: count, and build an event only if someone listens.
+
+    (``Context.seal``/``open`` inline these two statements to save the call.)
+    """
     counter.count += 1
-    if _subscribers or _isEnabledFor(logging.INFO):
-        _dispatch(*counter.event, kid, "ok", "")
+    if gate.get(logging.INFO) is not False:
+        record_event(counter, kid)
 
 
 def listening() -> bool:
