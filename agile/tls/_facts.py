@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, mldsa,
 
 from .. import algorithms
 from ..algorithms import Algorithm
+from ._composite_certs import composite_public_key
 
 __all__ = ["CertificateInfo", "HandshakeFacts", "describe_certificate"]
 
@@ -50,6 +51,11 @@ def _key_algorithm(key: object) -> str:
     return type(key).__name__
 
 
+def _subject_key_algorithm(cert: x509.Certificate) -> str:
+    found = composite_public_key(cert)
+    return found[0].name if found is not None else _key_algorithm(cert.public_key())
+
+
 def signature_algorithm_of(cert: x509.Certificate) -> Algorithm | None:
     """The registry algorithm of ``cert``'s signature (by OID; RSA-PSS by its hash)."""
     oid = cert.signature_algorithm_oid.dotted_string
@@ -65,7 +71,7 @@ def describe_certificate(cert: x509.Certificate) -> CertificateInfo:
     alg = signature_algorithm_of(cert)
     return CertificateInfo(
         subject=cert.subject.rfc4514_string(), issuer=cert.issuer.rfc4514_string(),
-        key_algorithm=_key_algorithm(cert.public_key()),
+        key_algorithm=_subject_key_algorithm(cert),
         signature_algorithm=alg.name if alg is not None else cert.signature_algorithm_oid.dotted_string,
         not_before=cert.not_valid_before_utc.isoformat(),
         not_after=cert.not_valid_after_utc.isoformat(),
