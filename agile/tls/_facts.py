@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,13 @@ def _subject_key_algorithm(cert: x509.Certificate) -> str:
 
 def signature_algorithm_of(cert: x509.Certificate) -> Algorithm | None:
     """The registry algorithm of ``cert``'s signature (by OID; RSA-PSS by its hash)."""
+    return _cached_signature_algorithm(cert, len(algorithms.all_algorithms()))
+
+
+# Peers present the same certificates handshake after handshake: describing one means parsing
+# its public key, so results are cached per certificate (and per registry size, which only grows).
+@functools.lru_cache(maxsize=256)
+def _cached_signature_algorithm(cert: x509.Certificate, _registry_size: int) -> Algorithm | None:
     oid = cert.signature_algorithm_oid.dotted_string
     found = algorithms.by_oid(oid)
     if oid == "1.2.840.113549.1.1.10":  # RSASSA-PSS: one OID, the hash is a parameter
@@ -68,6 +76,12 @@ def signature_algorithm_of(cert: x509.Certificate) -> Algorithm | None:
 
 
 def describe_certificate(cert: x509.Certificate) -> CertificateInfo:
+    """Subject, issuer, key and signature algorithms, validity and fingerprint of ``cert``."""
+    return _cached_description(cert, len(algorithms.all_algorithms()))
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_description(cert: x509.Certificate, _registry_size: int) -> CertificateInfo:
     alg = signature_algorithm_of(cert)
     return CertificateInfo(
         subject=cert.subject.rfc4514_string(), issuer=cert.issuer.rfc4514_string(),
