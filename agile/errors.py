@@ -30,6 +30,10 @@ __all__ = [
     "MalformedEnvelope",
     "PolicyViolation",
     "ProviderError",
+    "QKDError",
+    "QKDRequestRejected",
+    "QKDResponseInvalid",
+    "QKDUnavailable",
     "Reason",
     "UnknownAlgorithm",
     "UnsupportedAlgorithm",
@@ -189,3 +193,32 @@ class KeyDestroyed(KeyringError):
 
 class KeyRetired(KeyringError, PolicyViolation):
     """The key is retired and the policy does not read with retired keys (read_retired = false)."""
+
+
+class QKDError(AgileError):
+    """A QKD key could not be obtained or checked (ETSI GS QKD 014); the message says what to do.
+
+    ``status`` is the KME's HTTP status (None for transport errors); ``kme_message`` its
+    ``message`` field, if the body was the JSON the standard defines.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None,
+                 kme_message: str | None = None) -> None:
+        self.status = status
+        self.kme_message = kme_message
+        super().__init__(message)
+
+
+class QKDUnavailable(QKDError):
+    """No QKD key now: the KME is unreachable, answers 503/5xx, or the key pool is empty.
+
+    A ``required`` QKD policy produces nothing; a ``preferred`` one falls back to PQC only.
+    """
+
+
+class QKDRequestRejected(QKDError):
+    """The KME refused the request (400 or 401): wrong SAE, unknown or used key_ID, bad size."""
+
+
+class QKDResponseInvalid(QKDError):
+    """The KME's answer breaks ETSI GS QKD 014 (bad JSON, base64, key length or count, key_ID)."""

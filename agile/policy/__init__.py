@@ -18,7 +18,16 @@ from ._diff import (
     diff_configs,
 )
 from ._loader import ENV_VAR, Config, find_config_file, load_config
-from ._model import Constraints, KeyringSpec, Policy, Requirement, TLSSettings, Zone
+from ._model import (
+    Constraints,
+    KeyringSpec,
+    Policy,
+    QKDLinkSpec,
+    QKDSettings,
+    Requirement,
+    TLSSettings,
+    Zone,
+)
 
 __all__ = [
     "DEFAULT_TOML",
@@ -32,6 +41,8 @@ __all__ = [
     "KeyringSpec",
     "Policy",
     "PolicyDiff",
+    "QKDLinkSpec",
+    "QKDSettings",
     "Requirement",
     "SettingChange",
     "TLSSettings",

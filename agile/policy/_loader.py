@@ -16,7 +16,16 @@ from .. import algorithms, providers
 from ..algorithms import Algorithm, Family
 from ..errors import AgileError, ConfigError, PolicyViolation, UnknownAlgorithm
 from ._defaults import DEFAULT_TOML
-from ._model import Constraints, KeyringSpec, Policy, Requirement, TLSSettings, Zone
+from ._model import (
+    Constraints,
+    KeyringSpec,
+    Policy,
+    QKDLinkSpec,
+    QKDSettings,
+    Requirement,
+    TLSSettings,
+    Zone,
+)
 
 ENV_VAR = "AGILE_CONFIG"
 _SLOTS = {f.value: f for f in Family}
@@ -30,6 +39,10 @@ _ZONE_KEYS = {"require", "min_category", "description", "allow_legacy"}
 _KEYRING_KEYS = {"path", "passphrase_env", "passphrase_file", "key_env", "key_file", "description"}
 _KEK_SOURCES = ("passphrase_env", "passphrase_file", "key_env", "key_file")
 DEFAULT_PASSPHRASE_ENV = "AGILE_KEYRING_PASSPHRASE"
+_QKD_LINK_KEYS = {"kme_url", "sae_id", "peer_sae_id", "cert", "key", "ca", "kme_id", "key_size",
+                  "timeout", "retries", "description"}
+_QKD_LINK_REQUIRED = ("kme_url", "sae_id", "peer_sae_id", "cert", "key", "ca")
+_QKD_MODES = ("required", "preferred")
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,7 @@ class Config:
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     zones: Mapping[str, Zone] = field(default_factory=dict)
     keyrings: Mapping[str, KeyringSpec] = field(default_factory=dict)
+    qkd_links: Mapping[str, QKDLinkSpec] = field(default_factory=dict)
 
     def policy(self, name: str) -> Policy:
         """The resolved policy ``name``; unknown names use ``default_policy`` when it is set."""
@@ -194,8 +208,16 @@ class _Resolver:
                                         str(body.get("description", "")))
         keyrings = {name: self._keyring(name, body)
                      for name, body in self._table("keyrings").items()}
+        qkd_links = self._qkd_links()
         resolved = {name: self._policy(name, body, suites, zones, zone_constraints)
                     for name, body in policies.items()}
+        for pol in resolved.values():
+            if pol.qkd is not None and pol.qkd.link not in qkd_links:
+                close = difflib.get_close_matches(pol.qkd.link, list(qkd_links), n=1)
+                raise self.fail(f"QKD link {pol.qkd.link!r} is not defined",
+                                f"policies.{pol.name}", "qkd", f"did you mean {close[0]!r}?"
+                                if close else f"define [qkd.links.{pol.qkd.link}] with kme_url, "
+                                "sae_id, peer_sae_id, cert, key and ca")
         for pol in resolved.values():
             if pol.keyring is not None and pol.keyring not in keyrings:
                 close = difflib.get_close_matches(pol.keyring, list(keyrings), n=1)
@@ -209,7 +231,80 @@ class _Resolver:
                             "default_policy",
                             f"did you mean {close[0]!r}?" if close else "define it under [policies]")
         return Config(resolved, self.source, default, tuple(self.warnings), self.data,
-                      resolved_zones, keyrings)
+                      resolved_zones, keyrings, qkd_links)
+
+    def _qkd_links(self) -> dict[str, QKDLinkSpec]:
+        """Validate ``[qkd.links.NAME]`` tables (the only thing ``[qkd]`` holds)."""
+        raw = self.data.get("qkd", {})
+        if not isinstance(raw, dict):
+            raise self.fail("[qkd] must be a table holding [qkd.links.NAME] tables", "qkd")
+        self._unknown_keys("qkd", raw, {"links"})
+        links = raw.get("links", {})
+        if not isinstance(links, dict) or not all(isinstance(v, dict) for v in links.values()):
+            raise self.fail("[qkd.links] must hold tables like [qkd.links.NAME]", "qkd.links")
+        return {name: self._qkd_link(name, body) for name, body in links.items()}
+
+    def _qkd_link(self, name: str, body: dict[str, Any]) -> QKDLinkSpec:
+        from ..qkd._protocol import valid_id
+
+        table = f"qkd.links.{name}"
+        self._unknown_keys(table, body, _QKD_LINK_KEYS)
+        missing = [k for k in _QKD_LINK_REQUIRED if k not in body]
+        if missing:
+            raise self.fail(f"a QKD link needs {', '.join(missing)}", table, None,
+                            "e.g. kme_url = \"https://kme-a.example:8443\", sae_id = \"SAE-A\", "
+                            "peer_sae_id = \"SAE-B\", cert/key = this SAE's certificate and key, "
+                            "ca = the KME's CA")
+        for key in (*_QKD_LINK_REQUIRED, "kme_id", "description"):
+            if key in body and (not isinstance(body[key], str) or not body[key]):
+                raise self.fail(f"{key} must be a non-empty string", table, key)
+        if not body["kme_url"].startswith("https://"):
+            raise self.fail("kme_url must be an https:// URL (ETSI GS QKD 014 runs over TLS)",
+                            table, "kme_url")
+        for key in ("sae_id", "peer_sae_id", "kme_id"):
+            if key in body and not valid_id(body[key]):
+                raise self.fail(f"{key} must be an id of letters, digits, '.', '_', '~' or '-'",
+                                table, key)
+        if body["sae_id"] == body["peer_sae_id"]:
+            raise self.fail("sae_id and peer_sae_id must differ (this site and the peer)", table,
+                            "peer_sae_id")
+        key_size = body.get("key_size", 256)
+        if type(key_size) is not int or key_size < 128 or key_size % 8:
+            raise self.fail("key_size must be a whole number of bytes in bits, at least 128",
+                            table, "key_size", "e.g. key_size = 256")
+        timeout = body.get("timeout", 5.0)
+        if type(timeout) not in (int, float) or not 0 < timeout <= 300:
+            raise self.fail("timeout must be a number of seconds in (0, 300]", table, "timeout")
+        retries = body.get("retries", 2)
+        if type(retries) is not int or not 0 <= retries <= 10:
+            raise self.fail("retries must be an integer from 0 to 10", table, "retries")
+        base = Path(self.source).parent if not self.source.startswith("<") else Path.cwd()
+
+        def absolute(value: str) -> str:
+            path = Path(value).expanduser()
+            return str(path if path.is_absolute() else (base / path).resolve())
+
+        return QKDLinkSpec(name=name, kme_url=body["kme_url"], sae_id=body["sae_id"],
+                           peer_sae_id=body["peer_sae_id"], cert=absolute(body["cert"]),
+                           key=absolute(body["key"]), ca=absolute(body["ca"]),
+                           kme_id=body.get("kme_id"), key_size=key_size, timeout=float(timeout),
+                           retries=retries, description=str(body.get("description", "")))
+
+    def _qkd_settings(self, raw: object, table: str) -> QKDSettings | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, dict):
+            raise self.fail("qkd must be a table like qkd = { link = \"NAME\", mode = "
+                            "\"required\" }", table, "qkd")
+        self._unknown_keys(f"{table}.qkd", raw, {"link", "mode"})
+        link, mode = raw.get("link"), raw.get("mode", "required")
+        if not isinstance(link, str) or not link:
+            raise self.fail("qkd.link must name a [qkd.links.NAME] table", table, "qkd")
+        if mode not in _QKD_MODES:
+            raise self.fail(f"qkd.mode must be \"required\" or \"preferred\", not {mode!r}",
+                            table, "qkd", "required refuses without a QKD key; preferred falls "
+                            "back to PQC only, with an audit event")
+        return QKDSettings(link, mode)
 
     def _keyring(self, name: str, body: dict[str, Any]) -> KeyringSpec:
         table = f"keyrings.{name}"
@@ -352,7 +447,8 @@ class _Resolver:
                       constraints=constraints, providers=tuple(prov), zone=zone,
                       allow_legacy=allow_legacy, rsa_bits=rsa_bits,
                       description=str(merged.get("description", "")), source=self.source,
-                      keyring=keyring, read_retired=read_retired, tls=tls)
+                      keyring=keyring, read_retired=read_retired, tls=tls,
+                      qkd=self._qkd_settings(merged.get("qkd"), table))
 
     def _tls_settings(self, raw: object, table: str,
                       constraints: tuple[Constraints, ...]) -> TLSSettings:

@@ -57,6 +57,36 @@ class Zone:
 
 
 @dataclass(frozen=True, slots=True)
+class QKDLinkSpec:
+    """A ``[qkd.links.NAME]`` table: this site's SAE, its KME and the peer site's SAE.
+
+    ``cert``/``key`` are the SAE's client certificate and key, ``ca`` the pinned CA of the KME
+    (absolute paths); ``kme_id``, if set, must be the KME certificate's common name.
+    """
+
+    name: str
+    kme_url: str
+    sae_id: str
+    peer_sae_id: str
+    cert: str
+    key: str
+    ca: str
+    kme_id: str | None = None
+    key_size: int = 256
+    timeout: float = 5.0
+    retries: int = 2
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QKDSettings:
+    """A policy's ``qkd = { link = "...", mode = "required" | "preferred" }``."""
+
+    link: str
+    mode: str = "required"
+
+
+@dataclass(frozen=True, slots=True)
 class KeyringSpec:
     """A ``[keyrings.NAME]`` table: the file and where its key-encryption key comes from.
 
@@ -104,6 +134,7 @@ class Policy:
     keyring: str | None = None  # the [keyrings.NAME] holding this policy's keys
     read_retired: bool = True  # open/verify/decrypt may still use retired keys
     tls: TLSSettings = field(default_factory=TLSSettings)
+    qkd: QKDSettings | None = None  # QKD keys join the hybrid key for qkd.seal/qkd.open
 
     def __repr__(self) -> str:
         current = ", ".join(f"{f.value}={a.name}" for f, a in self.algorithms.items())
