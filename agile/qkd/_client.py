@@ -88,6 +88,7 @@ class KMEClient:
         self._pool_size = pool_size
         self._lock = threading.Lock()
         self._limits: dict[str, Status] = {}
+        self.peer_kme_id: str | None = None  # the KME certificate's common name, once connected
 
     def __repr__(self) -> str:
         return f"<KMEClient {self.url}>"
@@ -182,23 +183,24 @@ class KMEClient:
         self._check_id(sae_id, "SAE id")
         return f"{self._base}{API_PREFIX}{sae_id}/{endpoint}"
 
-    def _connection(self) -> http.client.HTTPSConnection:
+    def _connection(self, *, fresh: bool = False) -> tuple[http.client.HTTPSConnection, bool]:
+        """(connection, reused): an idle kept-alive connection, or a new one."""
         with self._lock:
-            if self._idle:
-                return self._idle.pop()
+            if self._idle and not fresh:
+                return self._idle.pop(), True
         conn = http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
                                            context=self._ctx)
         conn.connect()
         assert conn.sock is not None
         conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no Nagle + delayed ACK
-        if self.kme_id is not None:
-            names = peer_common_names(conn.sock)
-            if self.kme_id not in names:
-                conn.close()
-                raise QKDError(f"the server at {self.url} is not KME {self.kme_id!r} (its "
-                               f"certificate names {', '.join(names) or 'nobody'}); check kme_id "
-                               "and the KME url")
-        return conn
+        names = peer_common_names(conn.sock)
+        self.peer_kme_id = names[0] if len(names) == 1 else None
+        if self.kme_id is not None and self.kme_id not in names:
+            conn.close()
+            raise QKDError(f"the server at {self.url} is not KME {self.kme_id!r} (its "
+                           f"certificate names {', '.join(names) or 'nobody'}); check kme_id "
+                           "and the KME url")
+        return conn, False
 
     def _release(self, conn: http.client.HTTPSConnection) -> None:
         with self._lock:
@@ -225,7 +227,21 @@ class KMEClient:
     def _exchange(self, method: str, path: str, payload: bytes | None,
                   headers: dict[str, str]) -> Any:
         try:
-            conn = self._connection()
+            return self._exchange_once(method, path, payload, headers, fresh=False)
+        except _StaleConnection:
+            # the KME closed a kept-alive connection before reading our request (it restarted
+            # or timed the connection out): nothing was processed, so ask once more on a new one
+            self.close()
+        try:
+            return self._exchange_once(method, path, payload, headers, fresh=True)
+        except _StaleConnection as exc:
+            raise QKDUnavailable(f"KME {self.url} dropped the request ({exc}); retry "
+                                 "later") from None
+
+    def _exchange_once(self, method: str, path: str, payload: bytes | None,
+                       headers: dict[str, str], *, fresh: bool) -> Any:
+        try:
+            conn, reused = self._connection(fresh=fresh)
         except ssl.SSLCertVerificationError as exc:
             raise QKDError(f"the KME at {self.url} presented a certificate the pinned CA does "
                            f"not vouch for ({exc.verify_message}); check the ca path and the KME "
@@ -245,6 +261,9 @@ class KMEClient:
             raise
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
+            if reused and isinstance(exc, _STALE_ERRORS) or not reused and not fresh and \
+                    isinstance(exc, http.client.RemoteDisconnected):
+                raise _StaleConnection(_describe(exc)) from None
             raise QKDUnavailable(f"KME {self.url} dropped the request ({_describe(exc)}); "
                                  "retry later") from None
         if response.will_close:
@@ -252,6 +271,14 @@ class KMEClient:
         else:
             self._release(conn)
         return _decode(self.url, response.status, response.getheader("Content-Type") or "", data)
+
+
+class _StaleConnection(Exception):
+    """A connection failed before any answer (never leaves this module)."""
+
+
+_STALE_ERRORS = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+                 ssl.SSLEOFError)
 
 
 def _describe(exc: BaseException) -> str:

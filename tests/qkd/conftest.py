@@ -49,3 +49,32 @@ def sim(pki: TestPKI) -> Iterator[Sim]:
 def write_pem(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def site_toml(sim: Sim, *, site: str, mode: str = "required", retries: int = 0) -> str:
+    """The agile.toml of site A (SAE-A at KME-A) or B (SAE-B at KME-B) for a policy ``link``."""
+    me, peer, kme = ("SAE-A", "SAE-B", sim.a) if site == "A" else ("SAE-B", "SAE-A", sim.b)
+    cert, key = sim.pki.saes[me]
+    return f"""
+[qkd.links.dc]
+kme_url = "{kme.url}"
+kme_id = "{kme.kme_id}"
+sae_id = "{me}"
+peer_sae_id = "{peer}"
+cert = "{cert}"
+key = "{key}"
+ca = "{sim.pki.ca}"
+retries = {retries}
+timeout = 2
+
+[policies.link]
+suite = "pq-hybrid"
+qkd = {{ link = "dc", mode = "{mode}" }}
+
+[policies.plain]
+suite = "pq-hybrid"
+
+[suites.pq-hybrid]
+aead = "AES-256-GCM"
+kem = "MLKEM768-X25519"
+"""

@@ -1,0 +1,172 @@
+"""QKD + PQC hybrid envelopes between two sites, failover and one-time use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import cbor2
+import pytest
+
+import agile
+from agile import audit, qkd
+from agile.errors import DecryptionFailed, MalformedEnvelope, PolicyViolation, QKDRequestRejected, \
+    QKDUnavailable
+
+from .conftest import Sim, site_toml
+
+Factory = Callable[..., agile.Context]
+
+
+@pytest.fixture
+def sites(sim: Sim, make_context: Factory) -> Callable[[str, str], tuple[agile.Context,
+                                                                         agile.Context]]:
+    def make(mode_a: str = "required", mode_b: str = "required") -> tuple[agile.Context,
+                                                                         agile.Context]:
+        return (make_context(site_toml(sim, site="A", mode=mode_a), "a.toml"),
+                make_context(site_toml(sim, site="B", mode=mode_b), "b.toml"))
+    return make
+
+
+@pytest.fixture
+def events() -> list[audit.AuditEvent]:
+    seen: list[audit.AuditEvent] = []
+    unsubscribe = audit.subscribe(seen.append)
+    yield seen  # type: ignore[misc]
+    unsubscribe()
+
+
+def _header(sealed: bytes) -> dict[object, object]:
+    protected = cbor2.loads(sealed).value[0]
+    return cbor2.loads(protected)[qkd.QKD_HEADER]  # type: ignore[no-any-return]
+
+
+def test_site_a_seals_site_b_opens(sim: Sim, sites: Callable[..., tuple[agile.Context,
+                                                                         agile.Context]],
+                                   events: list[audit.AuditEvent]) -> None:
+    a, b = sites()
+    b_key = b.generate_keypair(policy="link", family="kem")
+    sealed = qkd.seal(b"wire transfer", b_key.public_key(), policy="link", aad=b"hdr", context=a)
+    header = _header(sealed)
+    assert header["kem"] == "MLKEM768-X25519"
+    ref = header["qkd"]
+    assert isinstance(ref, dict)
+    assert (ref["master_SAE_ID"], ref["slave_SAE_ID"]) == ("SAE-A", "SAE-B")
+    assert (ref["master_KME_ID"], ref["slave_KME_ID"]) == ("KME-A", "KME-B")
+    assert sim.b.pending_count() == 1
+    assert qkd.open(sealed, b_key, policy="link", aad=b"hdr", context=b) == b"wire transfer"
+    assert sim.b.pending_count() == 0
+    # the key was delivered once: opening again cannot fetch it
+    with pytest.raises(QKDRequestRejected, match="key_ID_replayed"):
+        qkd.open(sealed, b_key, policy="link", aad=b"hdr", context=b)
+    ops = [e.operation for e in events]
+    assert "qkd-seal" in ops and "qkd-open" in ops
+    assert all(e.detail.count(ref["key_ID"]) <= 1 for e in events)
+
+
+def test_tampering_and_wrong_inputs(sim: Sim, sites: Callable[..., tuple[agile.Context,
+                                                                          agile.Context]]) -> None:
+    a, b = sites()
+    b_key = b.generate_keypair(policy="link", family="kem")
+    other = b.generate_keypair(policy="link", family="kem")
+    sealed = qkd.seal(b"x", b_key.public_key(), policy="link", context=a)
+    with pytest.raises(DecryptionFailed):
+        qkd.open(sealed, other, policy="link", context=b)  # kid mismatch, before any KME call
+    with pytest.raises(DecryptionFailed):
+        qkd.open(sealed, b_key, policy="link", aad=b"other", context=b)
+    with pytest.raises(MalformedEnvelope):
+        qkd.open(sealed[:-1], b_key, policy="link", context=b)
+    # a swapped key_ID in the protected header changes the AEAD input: refused by the KME first
+    body = cbor2.loads(sealed)
+    header = cbor2.loads(body.value[0])
+    header[qkd.QKD_HEADER]["qkd"]["master_SAE_ID"] = "SAE-C"
+    body.value[0] = cbor2.dumps(header)
+    with pytest.raises(PolicyViolation, match="from SAE-C"):
+        qkd.open(cbor2.dumps(body), b_key, policy="link", context=b)
+    with pytest.raises(PolicyViolation, match="has no QKD link"):
+        qkd.seal(b"x", b_key.public_key(), policy="plain", context=a)
+
+
+def test_required_refuses_when_link_or_kme_is_down(sim: Sim, sites: Callable[
+        ..., tuple[agile.Context, agile.Context]], events: list[audit.AuditEvent]) -> None:
+    a, b = sites()
+    b_key = b.generate_keypair(policy="link", family="kem").public_key()
+    sim.link.set_down()
+    with pytest.raises(QKDUnavailable, match="requires a QKD key.*nothing was sealed"):
+        qkd.seal(b"x", b_key, policy="link", context=a)
+    sim.link.set_down(False)
+    sim.a.stop()
+    with pytest.raises(QKDUnavailable, match="unreachable"):
+        qkd.seal(b"x", b_key, policy="link", context=a)
+    sim.a.start()
+    assert qkd.seal(b"x", b_key, policy="link", context=a)
+    ops = [e.operation for e in events]
+    assert ops.count("qkd-unavailable") == 1 and ops.count("qkd-recovered") == 1
+
+
+def test_preferred_falls_back_and_recovers(sim: Sim, sites: Callable[
+        ..., tuple[agile.Context, agile.Context]], events: list[audit.AuditEvent]) -> None:
+    a, b = sites("preferred", "preferred")
+    b_key = b.generate_keypair(policy="link", family="kem")
+    sim.link.set_down()
+    sealed = qkd.seal(b"fallback", b_key.public_key(), policy="link", context=a)
+    assert _header(sealed)["qkd"] == "absent"
+    fallback = [e for e in events if e.operation == "qkd-fallback"]
+    assert len(fallback) == 1 and fallback[0].outcome == "fallback"
+    assert qkd.open(sealed, b_key, policy="link", context=b) == b"fallback"
+    sim.link.set_down(False)
+    again = qkd.seal(b"quantum", b_key.public_key(), policy="link", context=a)
+    assert isinstance(_header(again)["qkd"], dict)
+    assert qkd.open(again, b_key, policy="link", context=b) == b"quantum"
+    assert [e.operation for e in events].count("qkd-recovered") == 1
+    # a required receiver does not accept the PQC-only fallback
+    _, strict = sites("preferred", "required")
+    with pytest.raises(PolicyViolation, match="requires QKD"):
+        qkd.open(sealed, b_key, policy="link", context=strict)
+
+
+def test_absent_is_bound_into_the_key(sim: Sim, sites: Callable[..., tuple[agile.Context,
+                                                                            agile.Context]]) -> None:
+    """Relabelling a QKD envelope as 'absent' (a downgrade) does not open."""
+    a, b = sites("preferred", "preferred")
+    b_key = b.generate_keypair(policy="link", family="kem")
+    sealed = qkd.seal(b"x", b_key.public_key(), policy="link", context=a)
+    body = cbor2.loads(sealed)
+    header = cbor2.loads(body.value[0])
+    header[qkd.QKD_HEADER]["qkd"] = "absent"
+    body.value[0] = cbor2.dumps(header)
+    with pytest.raises(DecryptionFailed):
+        qkd.open(cbor2.dumps(body), b_key, policy="link", context=b)
+
+
+def test_one_time_use_under_concurrency(sim: Sim, sites: Callable[..., tuple[agile.Context,
+                                                                              agile.Context]]) -> None:
+    """8 threads x 200 seals: 1600 distinct key_IDs, pool and pending counts exact."""
+    sim.link.initial_key_count = 2000
+    sim.link.max_key_count = 2000
+    sim.link.__post_init__()
+    a, b = sites()
+    b_key = b.generate_keypair(policy="link", family="kem").public_key()
+    ids: list[str] = []
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            mine = [str(_header(qkd.seal(b"m", b_key, policy="link", context=a))["qkd"]["key_ID"])
+                    for _ in range(200)]
+            with lock:
+                ids.extend(mine)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(ids) == 1600 and len(set(ids)) == 1600
+    assert sim.link.stored_key_count() == 2000 - 1600
+    assert sim.b.pending_count() == 1600
+    assert sim.a.delivered_count == 1600
