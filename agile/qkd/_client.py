@@ -261,8 +261,7 @@ class KMEClient:
             raise
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
-            if reused and isinstance(exc, _STALE_ERRORS) or not reused and not fresh and \
-                    isinstance(exc, http.client.RemoteDisconnected):
+            if isinstance(exc, _STALE_ERRORS) and (reused or not fresh):
                 raise _StaleConnection(_describe(exc)) from None
             raise QKDUnavailable(f"KME {self.url} dropped the request ({_describe(exc)}); "
                                  "retry later") from None

@@ -10,8 +10,13 @@ import pytest
 
 import agile
 from agile import audit, qkd
-from agile.errors import DecryptionFailed, MalformedEnvelope, PolicyViolation, QKDRequestRejected, \
-    QKDUnavailable
+from agile.errors import (
+    DecryptionFailed,
+    MalformedEnvelope,
+    PolicyViolation,
+    QKDRequestRejected,
+    QKDUnavailable,
+)
 
 from .conftest import Sim, site_toml
 
@@ -92,7 +97,7 @@ def test_required_refuses_when_link_or_kme_is_down(sim: Sim, sites: Callable[
     a, b = sites()
     b_key = b.generate_keypair(policy="link", family="kem").public_key()
     sim.link.set_down()
-    with pytest.raises(QKDUnavailable, match="requires a QKD key.*nothing was sealed"):
+    with pytest.raises(QKDUnavailable, match=r"requires a QKD key.*nothing was sealed"):
         qkd.seal(b"x", b_key, policy="link", context=a)
     sim.link.set_down(False)
     sim.a.stop()
