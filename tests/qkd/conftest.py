@@ -78,3 +78,14 @@ suite = "pq-hybrid"
 aead = "AES-256-GCM"
 kem = "MLKEM768-X25519"
 """
+
+
+@pytest.fixture(scope="session")
+def curl() -> str:
+    """The curl binary, the independent ETSI GS QKD 014 client of the interop test."""
+    import shutil
+
+    found = shutil.which("curl")
+    if found is None:
+        pytest.skip("needs curl on PATH as an independent HTTPS client: apt-get install curl")
+    return found
