@@ -46,3 +46,14 @@ def test_tls_handshake_benchmark_runs(tmp_path: Path) -> None:
     data = json.loads(out_json.read_text(encoding="utf-8"))
     assert data["raw_ratio"] > 0 and data["ratio"] > 0
     assert "hybrid/classical ratio" in result.stdout
+
+
+def test_qkd_benchmark_runs(tmp_path: Path) -> None:
+    out_json = tmp_path / "qkd.json"
+    result = subprocess.run([sys.executable, str(RUN.parent / "qkd.py"), "--quick", "--json",
+                             str(out_json)], capture_output=True, text=True, timeout=300,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["results"]["1 key/request"]["agile_keys_per_s"] > 0
+    assert data["results"]["seal 1 KiB"]["qkd_hybrid_ms"] > 0

@@ -31,3 +31,14 @@ def test_raw_surface() -> None:
         "decapsulate", "decrypt", "encapsulate", "encrypt", "exchange", "hash", "hkdf", "hmac",
         "open", "pke_decrypt", "pke_encrypt", "seal", "sign", "verify", "verify_hmac",
     }
+
+
+def test_qkd_surface() -> None:
+    import agile.qkd
+
+    assert set(agile.qkd.__all__) == {
+        "KME", "QKD_HEADER", "STATUS_FIELDS", "KMEClient", "KeySource", "Link", "Network",
+        "QKDKey", "Status", "TestPKI", "make_test_pki", "open", "seal", "source_for",
+    }
+    for name in agile.qkd.__all__:
+        assert hasattr(agile.qkd, name), name

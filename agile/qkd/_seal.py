@@ -21,8 +21,8 @@ decapsulates or asks its KME for the key by key_ID (``dec_keys``).
 When the policy's mode is ``preferred`` and the KME cannot deliver (unreachable, 503/5xx, pool
 empty), the envelope is sealed with the KEM secret alone, ``"qkd": "absent"`` in the header and
 the label ``agile.qkd/v1 qkd=absent``, and an audit event ``qkd-fallback`` is emitted. ``required``
-raises :class:`~agile.errors.QKDUnavailable` and produces nothing; a ``required`` receiver also
-refuses envelopes sealed without QKD.
+raises :class:`~agile.errors.QKDUnavailable`, emits ``qkd-refused`` and produces nothing; a
+``required`` receiver also refuses envelopes sealed without QKD.
 """
 
 from __future__ import annotations
@@ -114,6 +114,8 @@ def seal(data: Buffer, peer_public_key: PublicKey, *, policy: str = "default", a
         material = key.material
     except QKDUnavailable as exc:
         if mode == "required":
+            audit.emit("qkd-refused", pol.name, kem.name, spec.name, peer_public_key.kid,
+                       "refused", f"link={spec.name} mode=required: nothing sealed")
             raise QKDUnavailable(f"policy {pol.name!r} requires a QKD key and link "
                                  f"{spec.name!r} has none: {exc}; nothing was sealed",
                                  status=exc.status, kme_message=exc.kme_message) from None

@@ -466,12 +466,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: Any) -> None:
         data = json.dumps(body).encode() if body is not None else b""
-        self.send_response(status, HTTPStatus(status).phrase)
+        head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
+                f"Server: {self.server_version}", f"Date: {self.date_time_string()}"]
         if body is not None:
-            self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+            head.append("Content-Type: application/json")
+        head.append(f"Content-Length: {len(data)}")
+        # one write: status line, headers and body in a single TLS record and segment
+        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + data)
 
 
 class Network:

@@ -107,6 +107,7 @@ def test_required_refuses_when_link_or_kme_is_down(sim: Sim, sites: Callable[
     assert qkd.seal(b"x", b_key, policy="link", context=a)
     ops = [e.operation for e in events]
     assert ops.count("qkd-unavailable") == 1 and ops.count("qkd-recovered") == 1
+    assert ops.count("qkd-refused") == 2
 
 
 def test_preferred_falls_back_and_recovers(sim: Sim, sites: Callable[
@@ -175,3 +176,24 @@ def test_one_time_use_under_concurrency(sim: Sim, sites: Callable[..., tuple[agi
     assert sim.link.stored_key_count() == 2000 - 1600
     assert sim.b.pending_count() == 1600
     assert sim.a.delivered_count == 1600
+
+
+def test_no_qkd_key_in_events_logs_or_reprs(sim: Sim, sites: Callable[
+        ..., tuple[agile.Context, agile.Context]], events: list[audit.AuditEvent],
+        caplog: pytest.LogCaptureFixture) -> None:
+    import base64
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    a, b = sites()
+    b_key = b.generate_keypair(policy="link", family="kem")
+    sealed = qkd.seal(b"x", b_key.public_key(), policy="link", context=a)
+    key_id = _header(sealed)["qkd"]["key_ID"]  # type: ignore[index]
+    material = sim.b._pending[key_id].material  # what KME-B holds for SAE-B
+    qkd.open(sealed, b_key, policy="link", context=b)
+    source = qkd.source_for(b.config.qkd_links["dc"])
+    text = " ".join([caplog.text, repr(events), repr(source), repr(source.client),
+                     repr(b.config.qkd_links["dc"])])
+    for form in (material.hex(), base64.b64encode(material).decode()[:20]):
+        assert form not in text
+    assert key_id in text  # the key_ID is public and is what an auditor needs
