@@ -184,6 +184,8 @@ def test_bad_arguments_are_rejected_before_any_request(sim: Sim) -> None:
     alice = sim.client("SAE-A", sim.a)
     with pytest.raises(InvalidArgument, match="SAE id"):
         alice.status("../etc")
+    with pytest.raises(InvalidArgument, match="SAE id"):
+        alice.status("SAE-B\n")
     with pytest.raises(InvalidArgument, match="number"):
         alice.enc_keys("SAE-B", number=0)
     with pytest.raises(InvalidArgument, match="UUID"):

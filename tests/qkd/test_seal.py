@@ -197,3 +197,16 @@ def test_no_qkd_key_in_events_logs_or_reprs(sim: Sim, sites: Callable[
     for form in (material.hex(), base64.b64encode(material).decode()[:20]):
         assert form not in text
     assert key_id in text  # the key_ID is public and is what an auditor needs
+
+
+def test_open_waits_for_the_receiving_kme(sim: Sim, sites: Callable[
+        ..., tuple[agile.Context, agile.Context]]) -> None:
+    """Site B's KME down: open fails clearly and the key stays for later; then it opens."""
+    a, b = sites()
+    b_key = b.generate_keypair(policy="link", family="kem")
+    sealed = qkd.seal(b"later", b_key.public_key(), policy="link", context=a)
+    sim.b.stop()
+    with pytest.raises(QKDUnavailable, match="unreachable"):
+        qkd.open(sealed, b_key, policy="link", context=b)
+    sim.b.start()
+    assert qkd.open(sealed, b_key, policy="link", context=b) == b"later"
