@@ -7,7 +7,9 @@ group's single ``except AgileError`` (exit status 1).
 from __future__ import annotations
 
 import json
+import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -66,7 +68,13 @@ def simulate_command(pki_dir: Path, kmes: tuple[str, ...], host: str, port: int,
              https://127.0.0.1:PORT/api/v1/keys/SAE-B/status
 
     The SAE is the common name of the client certificate. Prints one line per KME, then
-    "ready"; stops cleanly on Ctrl-C or SIGTERM.
+    "ready"; stops cleanly on Ctrl-C or SIGTERM. Faults are injected by lines on standard input:
+
+    \b
+        link-down KME-A KME-B     link-up KME-A KME-B      (cut / restore the QKD link)
+        kme-stop KME-B            kme-start KME-B          (the KME goes down / comes back)
+        qber KME-A KME-B 0.2      (error rate; above 0.11 the link stops producing keys)
+        pool KME-A KME-B          (print the stored key count)
     """
     from .qkd import Network, make_test_pki
     from .qkd._simulator import _pki_from_directory
@@ -106,6 +114,8 @@ def simulate_command(pki_dir: Path, kmes: tuple[str, ...], host: str, port: int,
         for kme in net.kmes.values():
             click.echo(f"{kme.kme_id} {kme.url} SAEs {','.join(sorted(kme.saes))}")
         click.echo("ready")
+        if _stdin_is_ours():
+            threading.Thread(target=_fault_commands, args=(net, stop), daemon=True).start()
         deadline = None if duration is None else time.monotonic() + duration
         while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
             stop.wait(0.2)
@@ -115,6 +125,55 @@ def simulate_command(pki_dir: Path, kmes: tuple[str, ...], host: str, port: int,
         net.stop()
         signal.signal(signal.SIGTERM, previous)
     click.echo("stopped")
+
+
+def _stdin_is_ours() -> bool:
+    """False for a background job on a terminal (reading would stop it with SIGTTIN)."""
+    try:
+        if not sys.stdin.isatty():
+            return True
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _fault_commands(net: Any, stop: threading.Event) -> None:
+    """Read fault-injection commands from standard input until it closes."""
+    for line in sys.stdin:
+        words = line.split()
+        if not words or stop.is_set():
+            continue
+        try:
+            click.echo(_fault(net, words[0], words[1:]))
+        except (AgileError, LookupError, ValueError) as exc:
+            click.echo(f"error: {exc}; commands: link-down A B, link-up A B, kme-stop K, "
+                       "kme-start K, qber A B RATE, pool A B")
+
+
+def _fault(net: Any, command: str, args: list[str]) -> str:
+    def link() -> Any:
+        found = net.link_between(*args[:2]) if len(args) >= 2 else None
+        if found is None:
+            raise LookupError(f"no link between {' and '.join(args[:2]) or 'those KMEs'}")
+        return found
+
+    if command in ("link-down", "link-up"):
+        link().set_down(command == "link-down")
+    elif command in ("kme-stop", "kme-start"):
+        kme = net.kmes[args[0]] if args and args[0] in net.kmes else None
+        if kme is None:
+            raise LookupError(f"no KME {args[0] if args else ''!r}")
+        if command == "kme-stop":
+            kme.stop()
+        else:
+            kme.start()
+    elif command == "qber" and len(args) == 3:
+        link().set_error_rate(float(args[2]))
+    elif command == "pool":
+        return f"ok pool {link().stored_key_count()}"
+    else:
+        raise ValueError(f"unknown command {command!r}")
+    return f"ok {command} {' '.join(args)}"
 
 
 @qkd_group.command("status", epilog=_EPILOG)

@@ -129,6 +129,9 @@ class KMEClient:
             raise InvalidArgument("size must be a positive integer (bits)")
         for sae in additional_slave_sae_ids:
             self._check_id(sae, "additional_slave_SAE_IDs")
+        limits = self._limits.get(slave_sae_id)
+        if limits is not None:  # reject before asking when the last status already says no
+            _check_limits(limits, number, size, len(additional_slave_sae_ids))
         path = self._path(slave_sae_id, "enc_keys")
         body: dict[str, Any] = {"number": number}
         if size is not None:
@@ -148,7 +151,6 @@ class KMEClient:
             answer = self._request("POST", path, body)
         else:
             raise InvalidArgument(f"method must be 'POST' or 'GET', got {method!r}")
-        limits = self._limits.get(slave_sae_id)
         expected = size if size is not None else (limits.key_size if limits else None)
         return parse_key_container(answer, number=number, size_bits=expected)
 
@@ -270,6 +272,19 @@ class KMEClient:
         else:
             self._release(conn)
         return _decode(self.url, response.status, response.getheader("Content-Type") or "", data)
+
+
+def _check_limits(limits: Status, number: int, size: int | None, extra: int) -> None:
+    where = f"(from the status of {limits.source_KME_ID} for {limits.slave_SAE_ID})"
+    if number > limits.max_key_per_request:
+        raise InvalidArgument(f"number {number} exceeds max_key_per_request "
+                              f"{limits.max_key_per_request} {where}")
+    if size is not None and (size % 8 or not limits.min_key_size <= size <= limits.max_key_size):
+        raise InvalidArgument(f"size must be a multiple of 8 from {limits.min_key_size} to "
+                              f"{limits.max_key_size} bits, got {size} {where}")
+    if extra > limits.max_SAE_ID_count:
+        raise InvalidArgument(f"{extra} additional_slave_SAE_IDs exceed max_SAE_ID_count "
+                              f"{limits.max_SAE_ID_count} {where}")
 
 
 class _StaleConnection(Exception):

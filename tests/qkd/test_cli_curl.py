@@ -17,15 +17,17 @@ from agile.cli import cli
 
 from .conftest import Sim, site_toml
 
+Running = tuple[Path, dict[str, str], "subprocess.Popen[str]"]
+
 
 @pytest.fixture(scope="module")
-def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     """``agile qkd simulate`` in a child process: (pki dir, {KME id: url})."""
     pki = tmp_path_factory.mktemp("sim") / "pki"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "agile.cli", "qkd", "simulate", "--pki",
                              str(pki), "--duration", "120"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+                            stderr=subprocess.PIPE, stdin=subprocess.PIPE, text=True, env=env)
     urls: dict[str, str] = {}
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -35,7 +37,7 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         urls[kme] = url
     else:  # pragma: no cover - the simulator died
         pytest.fail(f"simulator did not start: {proc.stderr.read() if proc.stderr else ''}")
-    yield pki, urls
+    yield pki, urls, proc
     proc.terminate()
     out, _ = proc.communicate(timeout=10)
     assert proc.returncode == 0 and "stopped" in out
@@ -53,8 +55,8 @@ def _json(result: subprocess.CompletedProcess[str]) -> tuple[int, object]:
     return int(code), json.loads(body) if body else None
 
 
-def test_curl_status_enc_keys_dec_keys(simulator: tuple[Path, dict[str, str]], curl: str) -> None:
-    pki, urls = simulator
+def test_curl_status_enc_keys_dec_keys(simulator: Running, curl: str) -> None:
+    pki, urls, _ = simulator
     a, b = urls["KME-A"], urls["KME-B"]
     code, status = _json(_curl(curl, pki, "SAE-A", f"{a}/api/v1/keys/SAE-B/status"))
     assert code == 200 and isinstance(status, dict) and status["target_KME_ID"] == "KME-B"
@@ -81,9 +83,9 @@ def test_curl_status_enc_keys_dec_keys(simulator: tuple[Path, dict[str, str]], c
     assert no_cert.returncode != 0  # the TLS handshake demands a client certificate
 
 
-def test_status_command_against_the_subprocess(simulator: tuple[Path, dict[str, str]],
+def test_status_command_against_the_subprocess(simulator: Running,
                                                tmp_path: Path) -> None:
-    pki, urls = simulator
+    pki, urls, _ = simulator
     config = tmp_path / "agile.toml"
     config.write_text(f"""
 [qkd.links.dc]
@@ -123,3 +125,29 @@ def test_simulate_rejects_bad_arguments(tmp_path: Path) -> None:
                                    "KME-A=SAE-A"])
     assert one.exit_code == 1 and "at least two --kme" in one.output
     assert "ETSI GS QKD 014" in CliRunner().invoke(cli, ["qkd", "--help"]).output
+
+
+def _command(proc: subprocess.Popen[str], line: str) -> str:
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(line + "\n")
+    proc.stdin.flush()
+    return proc.stdout.readline().strip()
+
+
+def test_faults_injected_on_stdin(simulator: Running,
+                                  curl: str) -> None:
+    pki, urls, proc = simulator
+    status = f"{urls['KME-A']}/api/v1/keys/SAE-B/status"
+    assert _command(proc, "link-down KME-A KME-B") == "ok link-down KME-A KME-B"
+    code, body = _json(_curl(curl, pki, "SAE-A", status))
+    assert code == 503 and isinstance(body, dict) and body["message"] == "QKD link is down"
+    assert _command(proc, "link-up KME-A KME-B").startswith("ok")
+    assert _json(_curl(curl, pki, "SAE-A", status))[0] == 200
+    assert _command(proc, "kme-stop KME-A").startswith("ok")
+    assert _curl(curl, pki, "SAE-A", status).returncode != 0  # connection refused
+    assert _command(proc, "kme-start KME-A").startswith("ok")
+    assert _json(_curl(curl, pki, "SAE-A", status))[0] == 200
+    assert _command(proc, "pool KME-A KME-B").startswith("ok pool ")
+    assert _command(proc, "qber KME-A KME-B 0.5").startswith("ok")
+    assert _command(proc, "teleport").startswith("error: unknown command")
+    assert _command(proc, "kme-stop KME-Z").startswith("error: ")

@@ -79,6 +79,21 @@ def test_enc_keys_parameter_errors(sim: Sim, kwargs: dict[str, int], detail: str
     assert sim.link.stored_key_count() == 1000  # nothing taken
 
 
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"size": 252}, "multiple of 8"), ({"number": 17}, "max_key_per_request 16"),
+    ({"size": 16}, "from 64 to 8192"), ({"additional_slave_sae_ids": ["S1", "S2"]},
+                                        "max_SAE_ID_count 1"),
+])
+def test_known_status_limits_are_checked_before_asking(sim: Sim, kwargs: dict[str, object],
+                                                       match: str) -> None:
+    alice = sim.client("SAE-A", sim.a)
+    alice.status("SAE-B")
+    before = sim.a.delivered_count
+    with pytest.raises(InvalidArgument, match=match):
+        alice.enc_keys("SAE-B", **kwargs)  # type: ignore[arg-type]
+    assert sim.a.delivered_count == before
+
+
 def test_dec_keys_unknown_wrong_master_and_expired(sim: Sim) -> None:
     bob = sim.client("SAE-B", sim.b)
     with pytest.raises(QKDRequestRejected, match="key_ID_unknown"):
