@@ -237,6 +237,9 @@ def _settings(old_cfg: Config, old: Policy | None, new_cfg: Config,
             "keyring.path": keyring.path if keyring else None,
             "providers": ", ".join(pol.providers) or None,
             "rsa_bits": text(pol.rsa_bits),
+            "qkd.link": pol.qkd.link if pol.qkd else None,
+            "qkd.mode": pol.qkd.mode if pol.qkd else None,
+            "qkd.kme_url": cfg.qkd_links[pol.qkd.link].kme_url if pol.qkd else None,
         }
 
     before, after = values(old_cfg, old), values(new_cfg, new)

@@ -37,7 +37,14 @@ from .._context import Context
 from .._types import Buffer
 from ..algorithms import Algorithm, Family
 from ..envelope._cose import ALG, EK, IV, KID
-from ..errors import DecryptionFailed, InvalidArgument, MalformedEnvelope, PolicyViolation, QKDUnavailable
+from ..errors import (
+    DecryptionFailed,
+    InvalidArgument,
+    MalformedEnvelope,
+    PolicyViolation,
+    QKDUnavailable,
+    UnknownAlgorithm,
+)
 from ..hybrid import Secret, combine
 from ..keys import PrivateKey, PublicKey
 from ..policy import Policy, QKDLinkSpec
@@ -155,7 +162,7 @@ def _header(parsed: envelope.Parsed, pol: Policy, mode: str, spec: QKDLinkSpec
                               f"(COSE alg {parsed.alg})")
     try:
         kem = algorithms.get(found["kem"])
-    except Exception:
+    except UnknownAlgorithm:
         raise MalformedEnvelope("the envelope names an unknown KEM") from None
     if kem.family is not Family.KEM or not pol.accepts(kem):
         raise PolicyViolation(f"policy {pol.name!r} does not accept {kem.name}")

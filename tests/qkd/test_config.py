@@ -64,3 +64,13 @@ def test_bad_qkd_config(tmp_path: Path, text: str, fragment: str, line: int | No
     assert str(path) in str(info.value)
     if line is not None:
         assert info.value.line == line, str(info.value)
+
+
+def test_policy_diff_shows_a_qkd_mode_flip(tmp_path: Path) -> None:
+    from agile.policy import diff_configs
+
+    old = load_config(_write(tmp_path, _LINK + _POLICY.replace("preferred", "required")))
+    new = load_config(_write(tmp_path, _LINK + _POLICY))
+    [changed] = [p for p in diff_configs(old, new).policies if p.name == "link"]
+    assert [(s.setting, s.old, s.new) for s in changed.settings] == [
+        ("qkd.mode", "required", "preferred")]
