@@ -81,13 +81,10 @@ def test_tampering_and_wrong_inputs(sim: Sim, sites: Callable[..., tuple[agile.C
         qkd.open(sealed, b_key, policy="link", aad=b"other", context=b)
     with pytest.raises(MalformedEnvelope):
         qkd.open(sealed[:-1], b_key, policy="link", context=b)
-    # a swapped key_ID in the protected header changes the AEAD input: refused by the KME first
-    body = cbor2.loads(sealed)
-    header = cbor2.loads(body.value[0])
-    header[qkd.QKD_HEADER]["qkd"]["master_SAE_ID"] = "SAE-C"
-    body.value[0] = cbor2.dumps(header)
+    # a forged master SAE in the protected header: refused before the KME is asked
+    forged = _rewrite(sealed, lambda h: h[qkd.QKD_HEADER]["qkd"].update(master_SAE_ID="SAE-C"))
     with pytest.raises(PolicyViolation, match="from SAE-C"):
-        qkd.open(cbor2.dumps(body), b_key, policy="link", context=b)
+        qkd.open(forged, b_key, policy="link", context=b)
     with pytest.raises(PolicyViolation, match="has no QKD link"):
         qkd.seal(b"x", b_key.public_key(), policy="plain", context=a)
 
@@ -137,12 +134,9 @@ def test_absent_is_bound_into_the_key(sim: Sim, sites: Callable[..., tuple[agile
     a, b = sites("preferred", "preferred")
     b_key = b.generate_keypair(policy="link", family="kem")
     sealed = qkd.seal(b"x", b_key.public_key(), policy="link", context=a)
-    body = cbor2.loads(sealed)
-    header = cbor2.loads(body.value[0])
-    header[qkd.QKD_HEADER]["qkd"] = "absent"
-    body.value[0] = cbor2.dumps(header)
+    relabelled = _rewrite(sealed, lambda h: h[qkd.QKD_HEADER].update(qkd="absent"))
     with pytest.raises(DecryptionFailed):
-        qkd.open(cbor2.dumps(body), b_key, policy="link", context=b)
+        qkd.open(relabelled, b_key, policy="link", context=b)
 
 
 def test_one_time_use_under_concurrency(sim: Sim, sites: Callable[..., tuple[agile.Context,
@@ -210,3 +204,31 @@ def test_open_waits_for_the_receiving_kme(sim: Sim, sites: Callable[
         qkd.open(sealed, b_key, policy="link", context=b)
     sim.b.start()
     assert qkd.open(sealed, b_key, policy="link", context=b) == b"later"
+
+
+def _rewrite(sealed: bytes, change: Callable[[dict[object, object]], None]) -> bytes:
+    body = cbor2.loads(sealed)
+    header = cbor2.loads(body.value[0])
+    change(header)
+    body.value[0] = cbor2.dumps(header)
+    return cbor2.dumps(body)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(("change", "error", "match"), [
+    (lambda h: h.pop(qkd.QKD_HEADER), MalformedEnvelope, "lacks the QKD parameter"),
+    (lambda h: h[qkd.QKD_HEADER].update(kem="ML-KEM-9000"), MalformedEnvelope, "unknown KEM"),
+    (lambda h: h[qkd.QKD_HEADER].update(kem="ML-KEM-1024"), PolicyViolation, "does not accept"),
+    (lambda h: h[qkd.QKD_HEADER]["qkd"].update(key_ID="42"), MalformedEnvelope, "malformed QKD"),
+    (lambda h: h[qkd.QKD_HEADER]["qkd"].pop("slave_KME_ID"), MalformedEnvelope, "malformed QKD"),
+    (lambda h: h.update({1: 1}), PolicyViolation, "does not accept the envelope's AEAD"),
+])
+def test_header_is_checked_before_any_key_is_touched(
+        sim: Sim, sites: Callable[..., tuple[agile.Context, agile.Context]],
+        change: Callable[[dict[object, object]], None], error: type[Exception],
+        match: str) -> None:
+    a, b = sites()
+    b_key = b.generate_keypair(policy="link", family="kem")
+    sealed = qkd.seal(b"x", b_key.public_key(), policy="link", context=a)
+    with pytest.raises(error, match=match):
+        qkd.open(_rewrite(sealed, change), b_key, policy="link", context=b)
+    assert sim.b.pending_count() == 1  # the QKD key was not fetched
