@@ -232,3 +232,24 @@ def test_header_is_checked_before_any_key_is_touched(
     with pytest.raises(error, match=match):
         qkd.open(_rewrite(sealed, change), b_key, policy="link", context=b)
     assert sim.b.pending_count() == 1  # the QKD key was not fetched
+
+
+def test_qkd_key_buffer_is_wiped_after_combination(
+        sim: Sim, sites: Callable[..., tuple[agile.Context, agile.Context]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = sites()
+    b_key = b.generate_keypair(policy="link", family="kem")
+    seen: list[qkd.QKDKey] = []
+    for name in ("key_for_peer", "key_by_id"):
+        real = getattr(qkd.KeySource, name)
+
+        def spy(self: qkd.KeySource, *args: object, _real: object = real, **kw: object) -> object:
+            got = _real(self, *args, **kw)  # type: ignore[operator]
+            seen.append(got[0] if isinstance(got, tuple) else got)
+            return got
+
+        monkeypatch.setattr(qkd.KeySource, name, spy)
+    sealed = qkd.seal(b"x", b_key.public_key(), policy="link", context=a)
+    assert qkd.open(sealed, b_key, policy="link", context=b) == b"x"
+    assert len(seen) == 2
+    assert all(len(k.material) == 32 and k.material == bytearray(32) for k in seen)
