@@ -132,6 +132,15 @@ class Link:
             self._refill()
             self._qber = qber
 
+    def fill(self, key_count: int | None = None) -> None:
+        """Set the pool to ``key_count`` keys (default: ``max_key_count``), e.g. between tests."""
+        with self._lock:
+            count = self.max_key_count if key_count is None else key_count
+            if not 0 <= count <= self.max_key_count:
+                raise InvalidArgument(f"key_count must be 0..{self.max_key_count}")
+            self._bits = float(count * self.key_size)
+            self._stamp = time.monotonic()
+
     @property
     def up(self) -> bool:
         return not self._down

@@ -152,6 +152,10 @@ def test_pool_empty_and_link_down_are_unavailable(sim: Sim) -> None:
         alice.status("SAE-B")
     sim.link.set_down(False)
     assert alice.status("SAE-B").stored_key_count == 1000 % 16
+    sim.link.fill(5)
+    assert alice.status("SAE-B").stored_key_count == 5
+    with pytest.raises(InvalidArgument, match="key_count must be"):
+        sim.link.fill(1001)
 
 
 def test_eavesdropping_stops_key_production(sim: Sim) -> None:

@@ -142,9 +142,8 @@ def test_absent_is_bound_into_the_key(sim: Sim, sites: Callable[..., tuple[agile
 def test_one_time_use_under_concurrency(sim: Sim, sites: Callable[..., tuple[agile.Context,
                                                                               agile.Context]]) -> None:
     """8 threads x 200 seals: 1600 distinct key_IDs, pool and pending counts exact."""
-    sim.link.initial_key_count = 2000
     sim.link.max_key_count = 2000
-    sim.link.__post_init__()
+    sim.link.fill()
     a, b = sites()
     b_key = b.generate_keypair(policy="link", family="kem").public_key()
     ids: list[str] = []
