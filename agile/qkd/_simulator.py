@@ -424,10 +424,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._dispatch("POST")
 
+    _peer: list[str] | None = None  # the client certificate's common names (per connection)
+
     def _sae(self) -> str | None:
-        names = peer_common_names(self.connection)
-        kme = self.server.kme
-        return names[0] if len(names) == 1 and names[0] in kme.saes else None
+        if self._peer is None:  # one handler serves one connection: decode the certificate once
+            self._peer = peer_common_names(self.connection)
+        names = self._peer
+        return names[0] if len(names) == 1 and names[0] in self.server.kme.saes else None
 
     def _dispatch(self, method: str) -> None:
         url = urllib.parse.urlsplit(self.path)
