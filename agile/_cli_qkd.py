@@ -77,7 +77,7 @@ def simulate_command(pki_dir: Path, kmes: tuple[str, ...], host: str, port: int,
         pool KME-A KME-B          (print the stored key count)
     """
     from .qkd import Network, make_test_pki
-    from .qkd._simulator import _pki_from_directory
+    from .qkd._pki import pki_from_directory
 
     if key_size % 8:
         raise InvalidArgument(f"--key-size must be a multiple of 8, got {key_size}")
@@ -92,7 +92,7 @@ def simulate_command(pki_dir: Path, kmes: tuple[str, ...], host: str, port: int,
         pki = make_test_pki(pki_dir, kmes=names, saes=saes, host=host)
         click.echo(f"created a test PKI in {pki_dir}", err=True)
     else:
-        pki = _pki_from_directory(pki_dir)
+        pki = pki_from_directory(pki_dir)
         missing = [n for n in names + saes if n not in pki.kmes]
         if missing:
             raise InvalidArgument(f"{pki_dir} has no certificate for {', '.join(missing)}; use "

@@ -10,9 +10,10 @@ ETSI GS QKD 014 client and :class:`Network` for the simulator (``agile qkd simul
 from __future__ import annotations
 
 from ._client import KMEClient
+from ._pki import TestPKI, make_test_pki
 from ._protocol import STATUS_FIELDS, QKDKey, Status
 from ._seal import QKD_HEADER, open, seal
-from ._simulator import KME, Link, Network, TestPKI, make_test_pki
+from ._simulator import KME, Link, Network
 from ._source import KeySource, source_for
 
 __all__ = ["KME", "QKD_HEADER", "STATUS_FIELDS", "KMEClient", "KeySource", "Link", "Network",

@@ -26,7 +26,7 @@ import time
 import urllib.parse
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,57 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidArgument
+from ._pki import TestPKI, pki_from_directory
 from ._protocol import API_PREFIX, peer_common_names, valid_id, valid_key_id
 
-__all__ = ["KME", "Link", "Network", "TestPKI", "make_test_pki"]
+__all__ = ["KME", "Link", "Network"]
 
-_PKI_ALGORITHM = "ECDSA-P256-SHA256"  # classical: Python's ssl and curl link OpenSSL 3.0 here
 _BAD_PARAMS = "requested parameters do not adhere to KME rules"
 _REPLAY_MEMORY = 100_000
-
-
-@dataclass(frozen=True)
-class TestPKI:
-    """Paths of a test PKI: ``ca`` certificate, and per KME / SAE name (cert, key)."""
-
-    __test__ = False  # not a pytest class
-    directory: Path
-    ca: Path
-    kmes: dict[str, tuple[Path, Path]]
-    saes: dict[str, tuple[Path, Path]]
-
-
-def make_test_pki(directory: str | os.PathLike[str], *, kmes: Iterable[str],
-                  saes: Iterable[str], host: str = "127.0.0.1") -> TestPKI:
-    """Create a CA, KME server certificates (for ``host``) and SAE client certificates.
-
-    Files are ``ca.pem``, ``NAME.pem`` and ``NAME.key`` (mode 0600) in ``directory``; the
-    common name of each certificate is its KME or SAE id.
-    """
-    from ..tls._certs import issue_ca, issue_certificate
-
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    ca = issue_ca(_PKI_ALGORITHM, "agile QKD test CA")
-    ca.write(folder / "ca.pem", folder / "ca.key")
-    out: dict[str, dict[str, tuple[Path, Path]]] = {"kmes": {}, "saes": {}}
-    for group, names, server in (("kmes", kmes, True), ("saes", saes, False)):
-        for name in names:
-            if not valid_id(name):
-                raise InvalidArgument(f"{name!r} is not a usable KME/SAE id")
-            issued = issue_certificate(ca, _PKI_ALGORITHM, [host, "localhost"] if server
-                                       else [name], common_name=name, server=server,
-                                       client=not server)
-            paths = (folder / f"{name}.pem", folder / f"{name}.key")
-            issued.write(*paths)
-            out[group][name] = paths
-    return TestPKI(folder, folder / "ca.pem", out["kmes"], out["saes"])
-
-
-def _pki_from_directory(directory: Path) -> TestPKI:
-    names = {p.stem for p in directory.glob("*.pem")} - {"ca"}
-    pairs = {n: (directory / f"{n}.pem", directory / f"{n}.key") for n in sorted(names)}
-    return TestPKI(directory, directory / "ca.pem", pairs, pairs)
 
 
 @dataclass
@@ -491,7 +447,7 @@ class Network:
     """KMEs and the QKD links between them; each SAE is attached to one KME."""
 
     def __init__(self, pki: TestPKI | str | os.PathLike[str]) -> None:
-        self.pki = pki if isinstance(pki, TestPKI) else _pki_from_directory(Path(pki))
+        self.pki = pki if isinstance(pki, TestPKI) else pki_from_directory(Path(pki))
         self.kmes: dict[str, KME] = {}
         self.links: dict[frozenset[str], Link] = {}
 
@@ -532,11 +488,3 @@ class Network:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-
-def _port_free(host: str, port: int) -> bool:  # used by the CLI for a clear message
-    with socket.socket() as sock:
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -44,11 +43,6 @@ def sim(pki: TestPKI) -> Iterator[Sim]:
                     max_key_per_request=16, max_sae_id_count=1)
     with net:
         yield Sim(pki, net, a, b, link)
-
-
-def write_pem(path: Path, data: bytes) -> Path:
-    path.write_bytes(data)
-    return path
 
 
 def site_toml(sim: Sim, *, site: str, mode: str = "required", retries: int = 0) -> str:
