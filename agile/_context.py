@@ -633,6 +633,11 @@ class Context:
     def _hpke_state(self, key: PublicKey | PrivateKey, pol: Policy, alg: Algorithm) -> _HPKEState:
         state: _HPKEState | None = key._hpke_states.get(pol)
         if state is None or state.alg is not alg:
+            if pol.qkd is not None and pol.qkd.mode == "required":
+                # HPKE alone would silently drop the QKD key this policy requires.
+                raise PolicyViolation(
+                    f"policy {pol.name!r} requires QKD keys (qkd.mode = \"required\"): use "
+                    "agile.qkd.seal / agile.qkd.open, not encrypt / decrypt")
             provider = self._provider(pol, alg)
             scheme: Any = provider.scheme(alg.name)
             assert alg.cose_alg is not None

@@ -74,3 +74,34 @@ def test_policy_diff_shows_a_qkd_mode_flip(tmp_path: Path) -> None:
     [changed] = [p for p in diff_configs(old, new).policies if p.name == "link"]
     assert [(s.setting, s.old, s.new) for s in changed.settings] == [
         ("qkd.mode", "required", "preferred")]
+
+
+def test_hpke_encrypt_refuses_a_policy_that_requires_qkd() -> None:
+    import agile
+    from agile.errors import PolicyViolation
+
+    text = """
+[qkd.links.l]
+kme_url = "https://127.0.0.1:1"
+sae_id = "SAE-A"
+peer_sae_id = "SAE-B"
+cert = "a.pem"
+key = "a.key"
+ca = "ca.pem"
+
+[policies.strict]
+kem = "MLKEM768-X25519"
+hpke = "HPKE-MLKEM768X25519-SHA256-A256GCM"
+qkd = { link = "l", mode = "required" }
+
+[policies.relaxed]
+kem = "MLKEM768-X25519"
+hpke = "HPKE-MLKEM768X25519-SHA256-A256GCM"
+qkd = { link = "l", mode = "preferred" }
+"""
+    ctx = agile.Context(agile.load_config(text=text, path="agile.toml"))
+    private = ctx.generate_keypair(policy="relaxed", family="hpke")
+    with pytest.raises(PolicyViolation, match="requires QKD keys"):
+        ctx.encrypt(private.public_key(), b"data", policy="strict")
+    sealed = ctx.encrypt(private.public_key(), b"data", policy="relaxed")
+    assert ctx.decrypt(private, sealed, policy="relaxed") == b"data"
