@@ -13,15 +13,22 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from cryptography.exceptions import InvalidTag
+
 from . import algorithms, audit
 from ._types import Buffer
 from .algorithms import Algorithm, Family
-from .errors import InvalidArgument, PolicyViolation
+from .errors import DecryptionFailed, InvalidArgument, PolicyViolation
 from .keys import PrivateKey, PublicKey, SecretKey, public_from_cryptography
 from .policy import Policy
 
 if TYPE_CHECKING:
     from ._context import Context
+
+
+class RawDecryptionFailed(DecryptionFailed, InvalidTag):
+    """Raw decryption failed: an agile DecryptionFailed that is also pyca's InvalidTag, so the
+    ``except InvalidTag`` of code moved onto ``agile.raw`` keeps working."""
 
 
 def _private(key: object) -> PrivateKey:
@@ -124,7 +131,10 @@ class _Raw:
         """Plaintext, as ``AESGCM(key).decrypt(nonce, data, aad)``; raises DecryptionFailed."""
         pol = self._ctx.policy(policy)
         cipher, alg, prov = self._aead(pol, key, writing=False)
-        out: bytes = cipher.decrypt(nonce, data, aad)
+        try:
+            out: bytes = cipher.decrypt(nonce, data, aad)
+        except DecryptionFailed:
+            raise RawDecryptionFailed() from None
         audit.emit("raw.decrypt", pol.name, alg.name, prov, None)
         return out
 
@@ -167,10 +177,11 @@ class _Raw:
         scheme.verify(raw_key, data, tag)
         audit.emit("raw.verify_hmac", pol.name, alg.name, prov, None)
 
-    def hkdf(self, ikm: Buffer, *, length: int, salt: Buffer | None = None, info: Buffer = b"",
-             policy: str = "default") -> bytes:
-        """As ``HKDF(hash, length, salt, info).derive(ikm)``."""
-        return self._ctx.derive_key(ikm, length=length, salt=salt, info=info, policy=policy)
+    def hkdf(self, ikm: Buffer, *, length: int, salt: Buffer | None = None,
+             info: Buffer | None = b"", policy: str = "default") -> bytes:
+        """As ``HKDF(hash, length, salt, info).derive(ikm)`` (``info=None`` means empty, as there)."""
+        return self._ctx.derive_key(ikm, length=length, salt=salt,
+                                    info=b"" if info is None else info, policy=policy)
 
     # -- public-key encryption and key agreement -----------------------------------------------
     def pke_encrypt(self, public_key: object, plaintext: Buffer, *, policy: str = "default",

@@ -334,6 +334,10 @@ from ._cli_audit import audit_group  # noqa: E402
 
 cli.add_command(audit_group)
 
+from ._cli_migrate import migrate_command  # noqa: E402
+
+cli.add_command(migrate_command)
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point (``agile``); exits with the command's status."""

@@ -31,3 +31,20 @@ def test_raw_surface() -> None:
         "decapsulate", "decrypt", "encapsulate", "encrypt", "exchange", "hash", "hkdf", "hmac",
         "open", "pke_decrypt", "pke_encrypt", "seal", "sign", "verify", "verify_hmac",
     }
+
+
+def test_codemods_migrate_surfaces() -> None:
+    import codemods.commands
+    import codemods.migrate
+
+    assert set(codemods.commands.__all__) == {
+        "COMMANDS", "REVIEW_MARK", "SITES_KEY", "AeadToAgile", "AgileCommand", "HashlibToAgile",
+        "HkdfToAgile", "HmacToAgile", "MigrateToAgile", "Site", "policy_name",
+    }
+    assert set(codemods.migrate.__all__) == {
+        "ConfigChange", "Disposition", "FileResult", "MigrateConfigError", "MigrateResult",
+        "PolicyPlan", "find_target", "merge", "migrate", "migrate_file", "to_json", "to_markdown",
+    }
+    for module in (codemods.commands, codemods.migrate):
+        for name in module.__all__:
+            assert hasattr(module, name), name

@@ -1,0 +1,246 @@
+"""The shared machinery of the migrate codemods: rules, outcomes, policy naming, imports.
+
+A *rule* recognises one call pattern (``hashlib.sha256(data).digest()``) and returns a
+:class:`Rewritten` replacement, a :class:`Skipped` reason, or None (not its pattern). A command is
+a libcst ``VisitorBasedCodemodCommand`` that runs a tuple of rules in one pass, so each concern is
+its own command (``HashlibToAgile``) and :class:`~codemods.commands.MigrateToAgile` runs them all
+at once. Rewritten sites and skipped sites are kept in ``context.scratch`` for the migrate driver;
+skipped sites are also ``self.warn()``-ed.
+
+>>> from libcst.codemod import CodemodContext
+>>> from codemods.commands import HashlibToAgile
+>>> HashlibToAgile(CodemodContext()).transform_module(cst.parse_module(src))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import (
+    ImportAssignment,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
+
+from agile import algorithms
+from agile.algorithms import Algorithm
+from agile.errors import UnknownAlgorithm
+
+from ..scanner._resolve import Resolver
+
+__all__ = ["SITES_KEY", "AgileCommand", "CallRule", "Rewritten", "Site", "Skipped",
+           "policy_name"]
+
+#: ``context.scratch`` key holding the list of :class:`Site` records of one file.
+SITES_KEY = "agile.migrate.sites"
+REVIEW_MARK = "# agile-migrate: review:"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One call site: rewritten onto ``policy`` (pinning ``slot = algorithm``) or skipped."""
+
+    line: int
+    pattern: str
+    rewritten: bool
+    policy: str | None = None
+    slot: str | None = None
+    algorithm: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rewritten:
+    """A replacement expression and the policy slot it pins. ``imports`` are the expressions
+    (the replaced constructors) whose import may now be unused."""
+
+    node: cst.BaseExpression
+    slot: str
+    algorithm: str
+    policy: str
+    imports: tuple[cst.BaseExpression, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    reason: str
+
+
+Outcome = Rewritten | Skipped | None
+
+
+class CallRule(Protocol):
+    """Recognises one call pattern; ``original`` carries metadata, ``updated`` the new children."""
+
+    pattern: str
+
+    def __call__(self, cmd: AgileCommand, original: cst.Call, updated: cst.Call) -> Outcome: ...
+
+
+def policy_name(algorithm: Algorithm) -> str:
+    """The generated policy name: the pinned algorithm, lower-cased (``hmac-sha256``)."""
+    return re.sub(r"[^a-z0-9]+", "-", algorithm.name.lower()).strip("-")
+
+
+@dataclass
+class _FileState:
+    sites: list[Site] = field(default_factory=list)
+    annotations: dict[int, list[str]] = field(default_factory=dict)
+
+
+class AgileCommand(VisitorBasedCodemodCommand):
+    """Base of the migrate commands: runs ``RULES`` on every call, in one pass."""
+
+    DESCRIPTION: str = "Rewrite raw crypto calls onto agile.raw with pinned policies."
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, PositionProvider,
+                             ParentNodeProvider)
+    #: The rules this command applies, tried in order on every call.
+    RULES: ClassVar[tuple[CallRule, ...]] = ()
+    #: Top-level modules whose import makes the command worth running (the driver's pre-filter).
+    TRIGGERS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, context: CodemodContext, policy_map: Mapping[str, str] | None = None,
+                 annotate: bool = False) -> None:
+        super().__init__(context)
+        self.policy_map = dict(policy_map or {})
+        self.annotate = annotate
+        self._resolver: Resolver | None = None
+        self._state = _FileState()
+
+    @staticmethod
+    def add_args(arg_parser: argparse.ArgumentParser) -> None:
+        arg_parser.add_argument("--annotate", action="store_true",
+                                help="add a review comment above each call left unchanged")
+
+    # -- per-file state --------------------------------------------------------------------------
+    @property
+    def resolver(self) -> Resolver:
+        if self._resolver is None:
+            wrapper = self.context.wrapper
+            if wrapper is None:
+                raise RuntimeError("AgileCommand runs through transform_module()")
+            self._resolver = Resolver(wrapper)
+        return self._resolver
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._resolver = None
+        self._state = _FileState()
+        self.context.scratch[SITES_KEY] = self._state.sites
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        return int(self.get_metadata(PositionProvider, node).start.line)
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        parent: cst.CSTNode | None = self.get_metadata(ParentNodeProvider, node, None)
+        return parent
+
+    # -- rule helpers ----------------------------------------------------------------------------
+    def qualified_names(self, expr: cst.BaseExpression) -> frozenset[str]:
+        return self.resolver.qualified_names(expr)
+
+    def policy_for(self, algorithm: Algorithm) -> str:
+        generated = policy_name(algorithm)
+        return self.policy_map.get(generated, generated)
+
+    def registry_algorithm(self, name: str, family: str) -> Algorithm | str:
+        """The registry descriptor for ``name`` in ``family``, or the reason it cannot be used."""
+        try:
+            alg = algorithms.get(name)
+        except UnknownAlgorithm:
+            return f"{name} is not in agile's algorithm registry"
+        if alg.family.value != family:
+            return f"{name} is a {alg.family} algorithm, not {family}"
+        return alg
+
+    # -- the pass --------------------------------------------------------------------------------
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        for rule in self.RULES:
+            outcome = rule(self, original_node, updated_node)
+            if outcome is None:
+                continue
+            line = self.line_of(original_node)
+            if isinstance(outcome, Skipped):
+                self._skip(line, rule.pattern, outcome.reason)
+                return updated_node
+            self._state.sites.append(Site(line, rule.pattern, True, outcome.policy, outcome.slot,
+                                          outcome.algorithm))
+            AddImportsVisitor.add_needed_import(self.context, "agile")
+            for expr in outcome.imports:
+                self._schedule_import_removal(expr)
+            return outcome.node
+        return updated_node
+
+    def _skip(self, line: int, pattern: str, reason: str) -> None:
+        self._state.sites.append(Site(line, pattern, False, reason=reason))
+        self.warn(f"line {line}: {pattern} left unchanged: {reason}")
+        if self.annotate:
+            self._state.annotations.setdefault(line, []).append(f"{pattern}: {reason}")
+
+    def _schedule_import_removal(self, expr: cst.BaseExpression) -> None:
+        """Ask RemoveImportsVisitor to drop the import binding ``expr``'s root name, if unused."""
+        root: cst.BaseExpression = expr
+        while isinstance(root, cst.Attribute | cst.Call):
+            root = root.value if isinstance(root, cst.Attribute) else root.func
+        if not isinstance(root, cst.Name):
+            return
+        scope = self.get_metadata(ScopeProvider, root, None)
+        if scope is None:
+            return
+        for assignment in scope[root.value]:
+            if not isinstance(assignment, ImportAssignment):
+                continue
+            stmt = assignment.node
+            if not isinstance(stmt, cst.Import | cst.ImportFrom) or isinstance(stmt.names,
+                                                                                cst.ImportStar):
+                continue
+            for alias in stmt.names:
+                asname = alias.evaluated_alias
+                bound = asname or alias.evaluated_name.split(".")[0]
+                if bound != root.value:
+                    continue
+                if isinstance(stmt, cst.Import):
+                    RemoveImportsVisitor.remove_unused_import(
+                        self.context, alias.evaluated_name, asname=asname)
+                elif stmt.module is not None and not stmt.relative:
+                    module = cst.helpers.get_full_name_for_node(stmt.module)
+                    if module is not None:
+                        RemoveImportsVisitor.remove_unused_import(
+                            self.context, module, alias.evaluated_name, asname=asname)
+
+    # -- --annotate --------------------------------------------------------------------------------
+    def _annotated(self, original: cst.CSTNode, lines: Sequence[cst.EmptyLine],
+                   start_only: bool) -> list[cst.EmptyLine] | None:
+        if not self._state.annotations:
+            return None
+        pos = self.get_metadata(PositionProvider, original)
+        last = pos.start.line if start_only else pos.end.line
+        notes = [note for line in range(pos.start.line, last + 1)
+                 for note in self._state.annotations.pop(line, [])]
+        if not notes:
+            return None
+        present = {ln.comment.value for ln in lines if ln.comment is not None}
+        extra = [cst.EmptyLine(comment=cst.Comment(f"{REVIEW_MARK} {note}")) for note in notes
+                 if f"{REVIEW_MARK} {note}" not in present]
+        return [*lines, *extra] if extra else None
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
+                                  updated_node: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine:
+        lines = self._annotated(original_node, updated_node.leading_lines, start_only=False)
+        return updated_node if lines is None else updated_node.with_changes(leading_lines=lines)
+
+    def _leave_compound(self, original_node: Any, updated_node: Any) -> Any:
+        lines = self._annotated(original_node, updated_node.leading_lines, start_only=True)
+        return updated_node if lines is None else updated_node.with_changes(leading_lines=lines)
+
+    leave_If = leave_For = leave_While = leave_With = leave_FunctionDef = _leave_compound
+    leave_ClassDef = _leave_compound

@@ -1,0 +1,19 @@
+"""Every migrate rule in one pass: what ``agile migrate`` runs on each file."""
+
+from __future__ import annotations
+
+from ._base import AgileCommand
+from .hashing import HashlibToAgile
+from .hmac_digest import HmacToAgile
+from .pyca_symmetric import AeadToAgile, HkdfToAgile
+
+__all__ = ["COMMANDS", "MigrateToAgile"]
+
+#: The single-concern commands, in the order their rules are tried.
+COMMANDS: tuple[type[AgileCommand], ...] = (HashlibToAgile, HmacToAgile, AeadToAgile, HkdfToAgile)
+
+
+class MigrateToAgile(AgileCommand):
+    DESCRIPTION = "All agile migrate rewrites (hashlib, hmac, pyca AEAD and HKDF) in one pass."
+    RULES = tuple(rule for command in COMMANDS for rule in command.RULES)
+    TRIGGERS = tuple(dict.fromkeys(t for command in COMMANDS for t in command.TRIGGERS))
