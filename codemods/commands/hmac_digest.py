@@ -42,7 +42,7 @@ def _mac(cmd: AgileCommand, original: cst.Call, updated: cst.Call, digest_kw: st
     args = [positional(updated.args[original.args.index(a)]) for a in (key, msg)]
     policy = cmd.policy_for(alg)
     return Rewritten(finish(raw_call("hmac", args, policy), method), "mac", alg.name, policy,
-                     (original.func,))
+                     (original.func, digest.value))
 
 
 class _HmacNewDigest:

@@ -1,0 +1,3 @@
+from tests.commands.behaviour import run_both
+
+__all__ = ["run_both"]
