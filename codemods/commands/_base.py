@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 import libcst as cst
+import libcst.matchers
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
+    Assignment,
     ImportAssignment,
     ParentNodeProvider,
     PositionProvider,
@@ -234,9 +236,42 @@ class AgileCommand(VisitorBasedCodemodCommand):
 
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
                                   updated_node: cst.SimpleStatementLine
-                                  ) -> cst.SimpleStatementLine:
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if self._only_feeds_rewritten_calls(original_node):
+            assign = original_node.body[0]
+            assert isinstance(assign, cst.Assign)
+            for name in cst.matchers.findall(assign.value, cst.matchers.Name()):
+                assert isinstance(name, cst.Name)
+                self._schedule_import_removal(name)
+            return cst.RemovalSentinel.REMOVE
         lines = self._annotated(original_node, updated_node.leading_lines, start_only=False)
         return updated_node if lines is None else updated_node.with_changes(leading_lines=lines)
+
+    def _only_feeds_rewritten_calls(self, stmt: cst.SimpleStatementLine) -> bool:
+        """True for ``name = Ctor(...)`` when every use of ``name`` is a method call that the
+        rules rewrite (so the object is no longer needed): ``box = AESGCM(k); box.encrypt()``."""
+        if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Assign):
+            return False
+        assign = stmt.body[0]
+        if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name) \
+                or not isinstance(assign.value, cst.Call):
+            return False
+        target = assign.targets[0].target
+        scope = self.get_metadata(ScopeProvider, target, None)
+        if scope is None or not self.RULES:
+            return False
+        bindings = list(scope[target.value])
+        if len(bindings) != 1 or not isinstance(bindings[0], Assignment) \
+                or bindings[0].node is not target or not bindings[0].references:
+            return False
+        for access in bindings[0].references:
+            attribute = self.parent(access.node)
+            call = self.parent(attribute) if isinstance(attribute, cst.Attribute) else None
+            if not (isinstance(call, cst.Call) and call.func is attribute):
+                return False
+            if not any(isinstance(rule(self, call, call), Rewritten) for rule in self.RULES):
+                return False
+        return True
 
     def _leave_compound(self, original_node: Any, updated_node: Any) -> Any:
         lines = self._annotated(original_node, updated_node.leading_lines, start_only=True)

@@ -45,14 +45,12 @@ class TestAeadToAgile(CodemodTest):
         """
         after = """
             import os
-            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
             import agile
 
             KEY = os.urandom(32)
 
             def seal(data, aad):
                 nonce = os.urandom(12)
-                box = AESGCM(KEY)
                 return nonce + agile.raw.encrypt(KEY, nonce, data, aad, policy="aes-256-gcm")
 
             def unseal(blob, aad):
@@ -133,13 +131,10 @@ class TestHkdfToAgile(CodemodTest):
                 return a, kdf.derive(ikm)
         """
         after = """
-            from cryptography.hazmat.primitives import hashes
-            from cryptography.hazmat.primitives.kdf.hkdf import HKDF
             import agile
 
             def f(ikm, salt):
                 a = agile.raw.hkdf(ikm, length=32, salt=salt, info=b"ctx", policy="hkdf-sha256")
-                kdf = HKDF(hashes.SHA512(), 64, None, None)
                 return a, agile.raw.hkdf(ikm, length=64, salt=None, info=None, policy="hkdf-sha512")
         """
         self.assertCodemod(before, after)
@@ -155,12 +150,9 @@ class TestHkdfToAgile(CodemodTest):
                 return kdf.derive(key_material=ikm)
         """
         after = """
-            from cryptography.hazmat.primitives import hashes as H
-            from cryptography.hazmat.primitives.kdf import hkdf
             import agile
 
             def f(ikm):
-                kdf = hkdf.HKDF(algorithm=H.SHA384(), length=48, salt=b"s", info=b"")
                 return agile.raw.hkdf(ikm, length=48, salt=b"s", info=b"", policy="hkdf-sha384")
         """
         self.assertCodemod(before, after)
@@ -220,8 +212,7 @@ def test_aead_behaviour_is_byte_identical_and_interoperable(run_both: Runner) ->
                                  "from cryptography.exceptions import InvalidTag\n"
                                  "    from cryptography.hazmat.primitives.ciphers.aead import")
     before, after, migrated = run_both(source, "enc", b"attack at dawn", b"hdr")
-    assert "AESGCM(" not in migrated.replace("import AESGCM", "") and "ChaCha20Poly1305(" not in \
-        migrated.replace("box = ChaCha20Poly1305(", "")
+    assert "AESGCM" not in migrated and "ChaCha20Poly1305" not in migrated
     assert before == after  # deterministic given key and nonce
     dec_before, dec_after, _ = run_both(source, "dec", before, b"hdr")
     assert dec_before == dec_after == (b"attack at dawn",) * 3
@@ -253,5 +244,5 @@ def test_hkdf_behaviour_is_byte_identical(run_both: Runner) -> None:
                     HKDF(algorithm=hashes.SHA512(), length=16, salt=None, info=b"").derive(ikm))
     """
     before, after, migrated = run_both(source, "f", b"input keying material", b"salty")
-    assert "HKDF(" not in migrated.replace("kdf = HKDF(", "")
+    assert "HKDF" not in migrated and "hashes" not in migrated
     assert before == after
