@@ -15,7 +15,7 @@ from agile._atomic import write_atomic
 from ..scanner._files import Candidate, walk
 from ..scanner._findings import FileReport
 from ._config import ConfigChange, PolicyPlan, find_target, merge
-from ._files import Disposition, FileResult, migrate_file, write_result
+from ._files import Disposition, FileResult, migrate_file, prefiltered, write_result
 
 __all__ = ["MigrateResult", "migrate"]
 
@@ -82,18 +82,32 @@ def migrate(paths: Sequence[str], *, write: bool = True, jobs: int = 1, annotate
                 results.append(_excluded(entry, root))
     job = functools.partial(_job, annotate=annotate, policy_map=mapping)
     total = len(work)
-    if jobs > 1 and total > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            chunk = max(1, min(32, total // (jobs * 8)))
-            for n, result in enumerate(pool.map(job, work, chunksize=chunk), 1):
+    done = 0
+    # The pre-filter is cheap (a regex over the bytes): run it here, so that only the few files
+    # worth parsing are spread over the workers, one at a time (their cost varies a lot).
+    to_parse = []
+    for root, candidate in work:
+        quick = prefiltered(candidate, root)
+        if quick is None:
+            to_parse.append((root, candidate))
+            continue
+        results.append(quick)
+        done += 1
+        if progress is not None and done % 256 == 0:
+            progress(done, total)
+    if jobs > 1 and len(to_parse) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(to_parse))) as pool:
+            for result in pool.map(job, to_parse, chunksize=1):
                 results.append(result)
+                done += 1
                 if progress is not None:
-                    progress(n, total)
+                    progress(done, total)
     else:
-        for n, item in enumerate(work, 1):
+        for item in to_parse:
             results.append(job(item))
+            done += 1
             if progress is not None:
-                progress(n, total)
+                progress(done, total)
     results.sort(key=lambda r: (r.root, r.path))
 
     targets: dict[Path, dict[str, list[FileResult]]] = {}

@@ -21,7 +21,7 @@ from agile._atomic import write_atomic
 from ..commands import SITES_KEY, MigrateToAgile, Site
 from ..scanner._files import MAX_FILE_BYTES, Candidate, prefilter_pattern
 
-__all__ = ["Disposition", "FileResult", "migrate_file", "write_result"]
+__all__ = ["Disposition", "FileResult", "migrate_file", "prefiltered", "write_result"]
 
 PREFILTER = prefilter_pattern(MigrateToAgile.TRIGGERS)
 
@@ -82,6 +82,17 @@ def write_result(result: FileResult) -> None:
     """Replace the file with its rewritten text, atomically, keeping its permissions."""
     mode = os.stat(result.target).st_mode & 0o7777
     write_atomic(result.target, result.new_text.encode(result.encoding), mode=mode)
+
+
+def prefiltered(candidate: Candidate, root: str = "") -> FileResult | None:
+    """The pre-filtered or failed result when the file need not be parsed; None otherwise."""
+    read = _read(candidate.path)
+    if read == "":
+        return FileResult(candidate.rel, Disposition.PRE_FILTERED,
+                          "imports no module the codemods handle", root=root)
+    if isinstance(read, str):
+        return FileResult(candidate.rel, Disposition.FAILED, read, root=root)
+    return None
 
 
 def migrate_file(candidate: Candidate, *, annotate: bool = False,
