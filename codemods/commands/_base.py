@@ -93,6 +93,37 @@ def policy_name(algorithm: Algorithm) -> str:
     return re.sub(r"[^a-z0-9]+", "-", algorithm.name.lower()).strip("-")
 
 
+def _is_import(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(s, cst.Import | cst.ImportFrom) for s in stmt.body)
+
+
+def keep_import_separators(before: cst.Module, after: cst.Module) -> cst.Module:
+    """Give the blank lines and comments above a removed import to the statement now in its
+    place (libcst's RemoveImportsVisitor drops them with the import)."""
+    original = list(before.body)
+    body = list(after.body)
+    if len(body) == len(original) and all(a is b for a, b in zip(body, original, strict=True)):
+        return after
+    i = 0
+    for j, stmt in enumerate(body):
+        if i >= len(original):
+            break
+        if stmt.deep_equals(original[i]):
+            i += 1
+            continue
+        later = next((k for k in range(i + 1, len(original))
+                      if _is_import(original[k]) and stmt.deep_equals(original[k])), None)
+        removed = original[i:later] if later is not None else original[i:i + 1]
+        lost = next((r.leading_lines for r in removed
+                     if _is_import(r) and r.leading_lines
+                     and not any(r.deep_equals(b) for b in body)), None)
+        if lost is not None and _is_import(stmt) and not stmt.leading_lines:
+            body[j] = stmt.with_changes(leading_lines=lost)
+        i = later + 1 if later is not None else i + 1
+    return after.with_changes(body=body)
+
+
 @dataclass
 class _FileState:
     sites: list[Site] = field(default_factory=list)
@@ -122,6 +153,10 @@ class AgileCommand(VisitorBasedCodemodCommand):
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
         arg_parser.add_argument("--annotate", action="store_true",
                                 help="add a review comment above each call left unchanged")
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        result = super().transform_module(tree)
+        return keep_import_separators(tree, result)
 
     # -- per-file state --------------------------------------------------------------------------
     @property

@@ -107,6 +107,29 @@ class TestHashlibToAgile(CodemodTest):
         self.assertCodemod(before, after, annotate=True)
         self.assertCodemod(after, after, annotate=True)
 
+    def test_blank_lines_above_a_removed_import_are_kept(self) -> None:
+        before = """
+            \"\"\"Doc.\"\"\"
+
+            import hashlib
+            from typing import Any
+
+
+            def f(d: Any) -> bytes:
+                return hashlib.sha256(d).digest()
+        """
+        after = """
+            \"\"\"Doc.\"\"\"
+
+            from typing import Any
+            import agile
+
+
+            def f(d: Any) -> bytes:
+                return agile.raw.hash(d, policy="sha-256")
+        """
+        self.assertCodemod(before, after)
+
     def test_other_imports_and_uses_kept(self) -> None:
         before = """
             import hashlib
