@@ -127,6 +127,7 @@ def keep_import_separators(before: cst.Module, after: cst.Module) -> cst.Module:
 @dataclass
 class _FileState:
     sites: list[Site] = field(default_factory=list)
+    removed: set[cst.CSTNode] = field(default_factory=set)
     annotations: dict[int, list[str]] = field(default_factory=dict)
 
 
@@ -147,6 +148,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         self.policy_map = dict(policy_map or {})
         self.annotate = annotate
         self._resolver: Resolver | None = None
+        self._declared: frozenset[str] | None = None
         self._state = _FileState()
 
     @staticmethod
@@ -170,8 +172,20 @@ class AgileCommand(VisitorBasedCodemodCommand):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._resolver = None
+        self._declared = None
         self._state = _FileState()
         self.context.scratch[SITES_KEY] = self._state.sites
+
+    @property
+    def declared_global_or_nonlocal(self) -> frozenset[str]:
+        """Names some function rebinds from outside its own scope (``global``/``nonlocal``)."""
+        if self._declared is None:
+            module = self.resolver.module
+            found = cst.matchers.findall(module, cst.matchers.Global() | cst.matchers.Nonlocal())
+            self._declared = frozenset(
+                item.name.value for node in found
+                for item in getattr(node, "names", ()))
+        return self._declared
 
     def line_of(self, node: cst.CSTNode) -> int:
         return int(self.get_metadata(PositionProvider, node).start.line)
@@ -278,6 +292,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
             for name in cst.matchers.findall(assign.value, cst.matchers.Name()):
                 assert isinstance(name, cst.Name)
                 self._schedule_import_removal(name)
+            self._state.removed.add(original_node)
             return cst.RemovalSentinel.REMOVE
         lines = self._annotated(original_node, updated_node.leading_lines, start_only=False)
         return updated_node if lines is None else updated_node.with_changes(leading_lines=lines)
@@ -311,6 +326,34 @@ class AgileCommand(VisitorBasedCodemodCommand):
     def _leave_compound(self, original_node: Any, updated_node: Any) -> Any:
         lines = self._annotated(original_node, updated_node.leading_lines, start_only=True)
         return updated_node if lines is None else updated_node.with_changes(leading_lines=lines)
+
+    def _keep_separators(self, original: Sequence[cst.CSTNode], updated: Sequence[Any]
+                         ) -> list[Any] | None:
+        """Hand the blank lines above each removed statement to the next statement kept."""
+        if not self._state.removed or not any(s in self._state.removed for s in original):
+            return None
+        kept = [s for s in original if s not in self._state.removed]
+        if len(kept) != len(updated):
+            return None
+        out, j, carry = list(updated), 0, None
+        for stmt in original:
+            if stmt in self._state.removed:
+                carry = carry or getattr(stmt, "leading_lines", None) or None
+                continue
+            if carry and not getattr(out[j], "leading_lines", True):
+                out[j] = out[j].with_changes(leading_lines=carry)
+            carry = None
+            j += 1
+        return out
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
+                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        body = self._keep_separators(original_node.body, updated_node.body)
+        return updated_node if body is None else updated_node.with_changes(body=body)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body = self._keep_separators(original_node.body, updated_node.body)
+        return updated_node if body is None else updated_node.with_changes(body=body)
 
     leave_If = leave_For = leave_While = leave_With = leave_FunctionDef = _leave_compound
     leave_ClassDef = _leave_compound

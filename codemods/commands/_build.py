@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-from libcst.metadata import ScopeProvider
+from libcst.metadata import PositionProvider, ScopeProvider
 
 from agile import algorithms
 from agile.algorithms import Algorithm
@@ -101,18 +101,62 @@ def byte_length(cmd: AgileCommand, expr: cst.BaseExpression) -> int | None:
     return None
 
 
-def stable(cmd: AgileCommand, expr: cst.BaseExpression, use: cst.CSTNode) -> bool:
-    """True if evaluating ``expr`` at ``use`` gives what it gave where it was written: a literal,
-    or a name bound exactly once and visible as the same binding at ``use``."""
+def _statement(cmd: AgileCommand, node: cst.CSTNode) -> cst.CSTNode | None:
+    """The innermost statement (simple line or compound) containing ``node``."""
+    current: cst.CSTNode | None = node
+    while current is not None and not isinstance(
+            current, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+        current = cmd.parent(current)
+    return current
+
+
+def _linear(cmd: AgileCommand, origin: cst.CSTNode, use: cst.CSTNode) -> tuple[int, int] | None:
+    """(end of ``origin``'s statement, start of ``use``) as line numbers when both statements
+    are siblings in one block, ``origin``'s first: control flows straight from one to the other."""
+    first, second = _statement(cmd, origin), _statement(cmd, use)
+    if first is None or second is None or first is second:
+        return None
+    block = cmd.parent(first)
+    if block is None or cmd.parent(second) is not block:
+        return None
+    body = list(getattr(block, "body", ()))
+    if first not in body or second not in body or body.index(first) > body.index(second):
+        return None
+    end = cmd.get_metadata(PositionProvider, first).end.line
+    return end, cmd.line_of(use)
+
+
+def stable(cmd: AgileCommand, expr: cst.BaseExpression, use: cst.CSTNode,
+           origin: cst.CSTNode | None = None) -> bool:
+    """True if evaluating ``expr`` at ``use`` gives what it gave at ``origin`` (where it was
+    written): a literal; a name bound exactly once and visible as that binding at ``use``; or a
+    name not rebound between ``origin`` and ``use`` on a straight path through one block."""
     if isinstance(expr, cst.SimpleString | cst.Integer | cst.ConcatenatedString):
         return True
-    if isinstance(expr, cst.Name):
-        if expr.value == "None":
-            return True
-        here = cmd.get_metadata(ScopeProvider, expr, None)
-        there = cmd.get_metadata(ScopeProvider, use, None)
-        if here is None or there is None:
+    if not isinstance(expr, cst.Name):
+        return False
+    if expr.value == "None":
+        return True
+    here = cmd.get_metadata(ScopeProvider, expr, None)
+    there = cmd.get_metadata(ScopeProvider, use, None)
+    if here is None or there is None or here is not there:
+        return False
+    bound = set(here[expr.value])
+    if len(bound) == 1:
+        return True
+    if origin is None or expr.value in cmd.declared_global_or_nonlocal:
+        return False
+    span = _linear(cmd, origin, use)
+    if span is None:
+        return False
+    start, end = span
+    for assignment in bound:
+        node = getattr(assignment, "node", None)
+        if not isinstance(node, cst.CSTNode):
             return False
-        bound = set(here[expr.value])
-        return len(bound) == 1 and bound == set(there[expr.value])
-    return False
+        line = cmd.get_metadata(PositionProvider, node, None)
+        if line is None:
+            return False
+        if start <= line.start.line <= end:
+            return False
+    return True

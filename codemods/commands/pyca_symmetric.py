@@ -61,9 +61,8 @@ class _AeadCall:
         if only_args(ctor.args, [(0, "key")]) or len(ctor.args) != 1:
             return Skipped("unsupported constructor arguments")
         key = ctor.args[0].value
-        if via_name is not None and not stable(cmd, key, original):
-            return Skipped("the key is not a literal or a name bound once; it may change "
-                           "between construction and use")
+        if via_name is not None and not stable(cmd, key, original, ctor):
+            return Skipped("the key may be rebound between construction and use")
         if only_args(original.args, [(0, "nonce"), (1, "data"), (2, "associated_data")]) \
                 or len(original.args) != 3:
             return Skipped(f"{method} needs exactly (nonce, data, associated_data)")
@@ -107,9 +106,9 @@ class _HkdfDerive:
         if read["algorithm"] is None or read["length"] is None or len(original.args) != 1:
             return Skipped("algorithm, length or key material missing")
         if via_name is not None and not all(
-                stable(cmd, arg.value, original) for name, arg in read.items()
-                if arg is not None and name != "algorithm"):
-            return Skipped("length, salt or info may change between construction and use")
+                stable(cmd, arg.value, original, ctor) for name, arg in read.items()
+                if arg is not None and name not in ("algorithm", "backend")):
+            return Skipped("length, salt or info may be rebound between construction and use")
         token = hash_token(cmd, read["algorithm"].value)
         alg = with_hash("kdf", token) if token else None
         if alg is None:

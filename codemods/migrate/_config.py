@@ -65,7 +65,9 @@ class PolicyPlan:
                         f"policy {site.policy!r} would pin {entry.slot} to both "
                         f"{entry.algorithm} and {site.algorithm} ({path}:{site.line}); give "
                         "them different names in --policy-map")
-                entry.sites.append(f"{path}:{site.line}")
+                where = f"{path}:{site.line}"
+                if where not in entry.sites:
+                    entry.sites.append(where)
         return plan
 
 

@@ -102,8 +102,8 @@ class TestAeadToAgile(CodemodTest):
         self.assertCodemod(code, code, expected_warnings=[
             "line 5: pyca AEAD encrypt/decrypt left unchanged: the AES key size is not visible "
             "in the source (16 or 32 bytes needed to pin AES-128-GCM or AES-256-GCM)",
-            "line 9: pyca AEAD encrypt/decrypt left unchanged: the key is not a literal or a "
-            "name bound once; it may change between construction and use",
+            "line 9: pyca AEAD encrypt/decrypt left unchanged: the key may be rebound between "
+            "construction and use",
             "line 10: pyca AEAD encrypt/decrypt left unchanged: the nonce length is not visibly "
             "12 bytes (agile.raw uses 12-byte AES-GCM nonces)",
         ])
@@ -140,6 +140,35 @@ class TestHkdfToAgile(CodemodTest):
         self.assertCodemod(before, after)
         self.assertCodemod(after, after)
 
+    def test_names_bound_in_branches_but_not_between_construction_and_use(self) -> None:
+        before = """
+            from cryptography.hazmat.backends import default_backend
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+            def f(ikm, salt, new):
+                if new:
+                    info = b"new"
+                else:
+                    info = b"old"
+
+                kdf = HKDF(algorithm=hashes.SHA256(), length=16, salt=salt, info=info,
+                           backend=default_backend())
+                return kdf.derive(ikm)
+        """
+        after = """
+            import agile
+
+            def f(ikm, salt, new):
+                if new:
+                    info = b"new"
+                else:
+                    info = b"old"
+
+                return agile.raw.hkdf(ikm, length=16, salt=salt, info=info, policy="hkdf-sha256")
+        """
+        self.assertCodemod(before, after)
+
     def test_alias_forms(self) -> None:
         before = """
             from cryptography.hazmat.primitives import hashes as H
@@ -173,7 +202,7 @@ class TestHkdfToAgile(CodemodTest):
             "line 5: pyca HKDF derive left unchanged: HKDF with this hash is not in agile's "
             "registry",
             "line 6: pyca HKDF derive left unchanged: HKDF with SHA-1 is not in agile's registry",
-            "line 9: pyca HKDF derive left unchanged: length, salt or info may change between "
+            "line 9: pyca HKDF derive left unchanged: length, salt or info may be rebound between "
             "construction and use",
         ])
 
