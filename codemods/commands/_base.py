@@ -27,6 +27,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     Assignment,
     ImportAssignment,
+    MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
@@ -37,6 +38,7 @@ from agile import algorithms
 from agile.algorithms import Algorithm
 from agile.errors import UnknownAlgorithm
 
+from ..scanner._findings import Finding
 from ..scanner._resolve import Resolver
 
 __all__ = ["SITES_KEY", "AgileCommand", "CallRule", "Rewritten", "Site", "Skipped",
@@ -124,8 +126,18 @@ def keep_import_separators(before: cst.Module, after: cst.Module) -> cst.Module:
     return after.with_changes(body=body)
 
 
+def detect_in(wrapper: MetadataWrapper, path: str) -> list[Finding]:
+    """The scanner's findings for the wrapper's module, reusing its resolved metadata."""
+    from ..scanner._detect import _Detector, _Walker
+
+    walker = _Walker(_Detector(wrapper, path, ()))
+    wrapper.visit(walker)
+    return walker.findings
+
+
 @dataclass
 class _FileState:
+    findings: list[Finding] = field(default_factory=list)
     sites: list[Site] = field(default_factory=list)
     removed: set[cst.CSTNode] = field(default_factory=set)
     annotations: dict[int, list[str]] = field(default_factory=dict)
@@ -141,6 +153,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
     RULES: ClassVar[tuple[CallRule, ...]] = ()
     #: Top-level modules whose import makes the command worth running (the driver's pre-filter).
     TRIGGERS: ClassVar[tuple[str, ...]] = ()
+    #: Also report every crypto call the scanner finds that no rule rewrote or skipped.
+    REPORT_UNHANDLED: ClassVar[bool] = False
 
     def __init__(self, context: CodemodContext, policy_map: Mapping[str, str] | None = None,
                  annotate: bool = False) -> None:
@@ -175,6 +189,25 @@ class AgileCommand(VisitorBasedCodemodCommand):
         self._declared = None
         self._state = _FileState()
         self.context.scratch[SITES_KEY] = self._state.sites
+        if self.REPORT_UNHANDLED and self.context.wrapper is not None:
+            self._state.findings = detect_in(self.context.wrapper, self.context.filename or "")
+
+    def _report_unhandled(self, first: int, last: int) -> None:
+        """A skipped site for each scanner finding on lines ``first..last`` that no rule
+        rewrote, skipped or removed (a crypto call this tool does not cover)."""
+        if not self._state.findings:
+            return
+        handled = {site.line for site in self._state.sites}
+        keep = []
+        for finding in self._state.findings:
+            if not first <= finding.line <= last:
+                keep.append(finding)
+            elif finding.line not in handled and finding.library != "agile":
+                handled.add(finding.line)
+                name = finding.api.rsplit(".", 1)[-1]
+                self._skip(finding.line, f"{finding.kind} {name}",
+                           f"no agile migrate rule covers {finding.api} yet")
+        self._state.findings = keep
 
     @property
     def declared_global_or_nonlocal(self) -> frozenset[str]:
@@ -293,7 +326,12 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 assert isinstance(name, cst.Name)
                 self._schedule_import_removal(name)
             self._state.removed.add(original_node)
+            pos = self.get_metadata(PositionProvider, original_node)
+            self._state.findings = [f for f in self._state.findings
+                                    if not pos.start.line <= f.line <= pos.end.line]
             return cst.RemovalSentinel.REMOVE
+        pos = self.get_metadata(PositionProvider, original_node)
+        self._report_unhandled(pos.start.line, pos.end.line)
         lines = self._annotated(original_node, updated_node.leading_lines, start_only=False)
         return updated_node if lines is None else updated_node.with_changes(leading_lines=lines)
 
@@ -324,6 +362,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
         return True
 
     def _leave_compound(self, original_node: Any, updated_node: Any) -> Any:
+        line = self.get_metadata(PositionProvider, original_node).start.line
+        self._report_unhandled(line, line)
         lines = self._annotated(original_node, updated_node.leading_lines, start_only=True)
         return updated_node if lines is None else updated_node.with_changes(leading_lines=lines)
 
@@ -352,6 +392,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         return updated_node if body is None else updated_node.with_changes(body=body)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        self._report_unhandled(1, 1 << 30)  # what no statement claimed (decorators...)
         body = self._keep_separators(original_node.body, updated_node.body)
         return updated_node if body is None else updated_node.with_changes(body=body)
 

@@ -17,3 +17,4 @@ class MigrateToAgile(AgileCommand):
     DESCRIPTION = "All agile migrate rewrites (hashlib, hmac, pyca AEAD and HKDF) in one pass."
     RULES = tuple(rule for command in COMMANDS for rule in command.RULES)
     TRIGGERS = tuple(dict.fromkeys(t for command in COMMANDS for t in command.TRIGGERS))
+    REPORT_UNHANDLED = True

@@ -136,3 +136,21 @@ def test_many_roots_in_parallel_each_get_their_config(tmp_path: Path) -> None:
     assert result.rewritten_sites == 6
     for root in roots:
         assert agile.load_config(root / "agile.toml").policy("sha-256")
+
+
+def test_crypto_calls_no_rule_covers_are_reported_and_annotated(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    source = ("from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes\n\n\n"
+              "def box(key, iv):\n"
+              "    return Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()\n")
+    (root / "legacy.py").write_text(source, encoding="utf-8")
+    result = migrate([str(root)], annotate=True)
+    [site] = [s for f in result.files for s in f.sites]
+    assert (site.line, site.rewritten) == (5, False)
+    assert site.reason == "no agile migrate rule covers cryptography.hazmat.primitives.ciphers." \
+                          "Cipher yet"
+    text = (root / "legacy.py").read_text(encoding="utf-8")
+    assert "    # agile-migrate: review: cipher Cipher: no agile migrate rule covers" in text
+    assert not (root / "agile.toml").exists()  # nothing rewritten: no policies, no config
+    assert not migrate([str(root)], annotate=True).changed
