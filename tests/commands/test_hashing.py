@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
+from pathlib import Path
 
 from libcst.codemod import CodemodTest
 
@@ -162,3 +165,14 @@ def test_behaviour_is_byte_identical(run_both: Runner) -> None:
     assert "hashlib" not in migrated
     assert before == after
     assert before[0] == hashlib.sha256(data).digest()
+
+
+def test_runs_through_libcst_tool(tmp_path: Path) -> None:
+    target = tmp_path / "a.py"
+    target.write_text("import hashlib\nX = hashlib.sha256(b'a').digest()\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "libcst.tool", "codemod", "-x",
+                          "codemods.commands.hashing.HashlibToAgile", "--no-format", "-j", "1",
+                          str(target)], capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert "Transformed 1 files successfully" in out.stderr, out.stderr
+    assert target.read_text(encoding="utf-8") == (
+        "import agile\n\nX = agile.raw.hash(b'a', policy=\"sha-256\")\n")
