@@ -83,7 +83,8 @@ def migrate_command(paths: tuple[str, ...], dry_run: bool, check: bool, annotate
     proven equivalent are left alone and listed with the reason.
 
     Handled: hashlib digests, hmac.new/hmac.digest, pyca AESGCM/ChaCha20Poly1305
-    encrypt/decrypt, pyca HKDF derive.
+    encrypt/decrypt, pyca HKDF derive, pyca RSA (PSS, PKCS#1 v1.5) / ECDSA / Ed25519 / Ed448
+    sign and verify and RSA-OAEP encrypt/decrypt on keys whose type is visible.
 
     \b
     Exit status: 0 ok; 1 error (nothing written); 2 usage error;

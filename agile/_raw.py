@@ -13,12 +13,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from cryptography.exceptions import InvalidSignature as _PycaInvalidSignature
 from cryptography.exceptions import InvalidTag
 
 from . import algorithms, audit
 from ._types import Buffer
 from .algorithms import Algorithm, Family
-from .errors import DecryptionFailed, InvalidArgument, PolicyViolation
+from .errors import DecryptionFailed, InvalidArgument, InvalidSignature, PolicyViolation
 from .keys import PrivateKey, PublicKey, SecretKey, public_from_cryptography
 from .policy import Policy
 
@@ -29,6 +30,16 @@ if TYPE_CHECKING:
 class RawDecryptionFailed(DecryptionFailed, InvalidTag):
     """Raw decryption failed: an agile DecryptionFailed that is also pyca's InvalidTag, so the
     ``except InvalidTag`` of code moved onto ``agile.raw`` keeps working."""
+
+
+class RawInvalidSignature(InvalidSignature, _PycaInvalidSignature):
+    """Raw verification failed: agile's InvalidSignature that is also pyca's, so the
+    ``except InvalidSignature`` of code moved onto ``agile.raw`` keeps working."""
+
+
+class RawPkeDecryptionFailed(DecryptionFailed, ValueError):
+    """Raw RSA-OAEP decryption failed: agile's DecryptionFailed that is also the ValueError pyca
+    raises."""
 
 
 def _private(key: object) -> PrivateKey:
@@ -109,7 +120,10 @@ class _Raw:
         self._ctx._check_key_bits(pol, alg, pub)
         provider = self._ctx._provider(pol, alg)
         scheme: Any = provider.scheme(alg.name)
-        scheme.verify(pub.native_for(provider), signature, data, context)
+        try:
+            scheme.verify(pub.native_for(provider), signature, data, context)
+        except InvalidSignature:
+            raise RawInvalidSignature() from None
         audit.emit("raw.verify", pol.name, alg.name, provider.name, pub.kid)
 
     # -- AEAD ----------------------------------------------------------------------------------
@@ -187,7 +201,10 @@ class _Raw:
         alg = _reading_algorithm(pol, Family.MAC, None)
         raw_key = key._key if isinstance(key, SecretKey) else bytes(key)
         scheme, prov = self._scheme(pol, alg)
-        scheme.verify(raw_key, data, tag)
+        try:
+            scheme.verify(raw_key, data, tag)
+        except InvalidSignature:
+            raise RawInvalidSignature() from None
         audit.emit("raw.verify_hmac", pol.name, alg.name, prov, None)
 
     def hkdf(self, ikm: Buffer, *, length: int, salt: Buffer | None = None,
@@ -219,7 +236,10 @@ class _Raw:
         alg = _reading_algorithm(pol, Family.PKE, key.key_type)
         provider = self._ctx._provider(pol, alg)
         scheme: Any = provider.scheme(alg.name)
-        out: bytes = scheme.decrypt(key.native_for(provider), ciphertext, label)
+        try:
+            out: bytes = scheme.decrypt(key.native_for(provider), ciphertext, label)
+        except DecryptionFailed:
+            raise RawPkeDecryptionFailed() from None
         audit.emit("raw.pke_decrypt", pol.name, alg.name, provider.name, key.kid)
         return out
 

@@ -10,6 +10,7 @@ from ._base import REVIEW_MARK, SITES_KEY, AgileCommand, Site, policy_name
 from .hashing import HashlibToAgile
 from .hmac_digest import HmacToAgile
 from .migrate_all import COMMANDS, MigrateToAgile
+from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "HkdfToAgile",
     "HmacToAgile",
     "MigrateToAgile",
+    "RsaOaepToAgile",
+    "SignaturesToAgile",
     "Site",
     "policy_name",
 ]

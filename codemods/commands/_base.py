@@ -27,7 +27,6 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     Assignment,
     ImportAssignment,
-    MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
@@ -38,6 +37,7 @@ from agile import algorithms
 from agile.algorithms import Algorithm
 from agile.errors import UnknownAlgorithm
 
+from ..scanner._detect import _Detector, _Walker
 from ..scanner._findings import Finding
 from ..scanner._resolve import Resolver
 
@@ -72,6 +72,9 @@ class Rewritten:
     algorithm: str
     policy: str
     imports: tuple[cst.BaseExpression, ...] = ()
+    #: The replacement no longer uses the receiver object (it re-reads the constructor's
+    #: arguments), so a construction whose every use is rewritten can go.
+    replaces_receiver: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,15 +129,6 @@ def keep_import_separators(before: cst.Module, after: cst.Module) -> cst.Module:
     return after.with_changes(body=body)
 
 
-def detect_in(wrapper: MetadataWrapper, path: str) -> list[Finding]:
-    """The scanner's findings for the wrapper's module, reusing its resolved metadata."""
-    from ..scanner._detect import _Detector, _Walker
-
-    walker = _Walker(_Detector(wrapper, path, ()))
-    wrapper.visit(walker)
-    return walker.findings
-
-
 @dataclass
 class _FileState:
     findings: list[Finding] = field(default_factory=list)
@@ -163,6 +157,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         self.annotate = annotate
         self._resolver: Resolver | None = None
         self._declared: frozenset[str] | None = None
+        self._detector: Any = None
         self._state = _FileState()
 
     @staticmethod
@@ -187,10 +182,23 @@ class AgileCommand(VisitorBasedCodemodCommand):
     def visit_Module(self, node: cst.Module) -> None:
         self._resolver = None
         self._declared = None
+        self._detector = None
         self._state = _FileState()
         self.context.scratch[SITES_KEY] = self._state.sites
-        if self.REPORT_UNHANDLED and self.context.wrapper is not None:
-            self._state.findings = detect_in(self.context.wrapper, self.context.filename or "")
+        if self.REPORT_UNHANDLED:
+            walker = _Walker(self.detector)
+            node.visit(walker)
+            self._state.findings = walker.findings
+
+    @property
+    def detector(self) -> Any:
+        """The scanner's detector on this module (it describes calls: API, key type, params)."""
+        if self._detector is None:
+            wrapper = self.context.wrapper
+            if wrapper is None:
+                raise RuntimeError("AgileCommand runs through transform_module()")
+            self._detector = _Detector(wrapper, self.context.filename or "", ())
+        return self._detector
 
     def _report_unhandled(self, first: int, last: int) -> None:
         """A skipped site for each scanner finding on lines ``first..last`` that no rule
@@ -357,7 +365,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
             call = self.parent(attribute) if isinstance(attribute, cst.Attribute) else None
             if not (isinstance(call, cst.Call) and call.func is attribute):
                 return False
-            if not any(isinstance(rule(self, call, call), Rewritten) for rule in self.RULES):
+            outcomes = [rule(self, call, call) for rule in self.RULES]
+            if not any(isinstance(o, Rewritten) and o.replaces_receiver for o in outcomes):
                 return False
         return True
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 from ._base import AgileCommand
 from .hashing import HashlibToAgile
 from .hmac_digest import HmacToAgile
+from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
 
 __all__ = ["COMMANDS", "MigrateToAgile"]
 
 #: The single-concern commands, in the order their rules are tried.
-COMMANDS: tuple[type[AgileCommand], ...] = (HashlibToAgile, HmacToAgile, AeadToAgile, HkdfToAgile)
+COMMANDS: tuple[type[AgileCommand], ...] = (HashlibToAgile, HmacToAgile, AeadToAgile, HkdfToAgile,
+                                            SignaturesToAgile, RsaOaepToAgile)
 
 
 class MigrateToAgile(AgileCommand):
-    DESCRIPTION = "All agile migrate rewrites (hashlib, hmac, pyca AEAD and HKDF) in one pass."
+    DESCRIPTION = ("All agile migrate rewrites (hashlib, hmac, pyca AEAD, HKDF, signatures and "
+                   "RSA-OAEP) in one pass.")
     RULES = tuple(rule for command in COMMANDS for rule in command.RULES)
     TRIGGERS = tuple(dict.fromkeys(t for command in COMMANDS for t in command.TRIGGERS))
     REPORT_UNHANDLED = True

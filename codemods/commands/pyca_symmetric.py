@@ -84,7 +84,8 @@ class _AeadCall:
         args = [key_arg, *(positional(a) for a in updated.args)]
         policy = cmd.policy_for(alg)
         imports = (ctor.func,) if via_name is None else ()
-        return Rewritten(raw_call(method, args, policy), "aead", alg.name, policy, imports)
+        return Rewritten(raw_call(method, args, policy), "aead", alg.name, policy, imports,
+                         replaces_receiver=True)
 
 
 class _HkdfDerive:
@@ -125,7 +126,8 @@ class _HkdfDerive:
                 args.append(keyword(name, now(name)))
         policy = cmd.policy_for(alg)
         imports = (ctor.func, read["algorithm"].value) if via_name is None else ()
-        return Rewritten(raw_call("hkdf", args, policy), "kdf", alg.name, policy, imports)
+        return Rewritten(raw_call("hkdf", args, policy), "kdf", alg.name, policy, imports,
+                         replaces_receiver=True)
 
 
 class AeadToAgile(AgileCommand):

@@ -20,6 +20,7 @@ from codemods.commands import SITES_KEY, MigrateToAgile
 from codemods.migrate import PolicyPlan, merge
 
 Runner = Callable[..., tuple[Any, Any, str]]
+Namespaces = Callable[..., tuple[dict[str, Any], dict[str, Any], str]]
 
 
 def rewrite(source: str) -> tuple[str, list[Any]]:
@@ -29,12 +30,13 @@ def rewrite(source: str) -> tuple[str, list[Any]]:
 
 
 @pytest.fixture
-def run_both(tmp_path: Path) -> Iterator[Runner]:
-    """``run_both(source, "f", *args)`` -> (f(*args) before, f(*args) after, rewritten source)."""
+def both_sides(tmp_path: Path) -> Iterator[Namespaces]:
+    """``both_sides(source, **shared)`` -> (module namespace before, after, rewritten source);
+    ``shared`` globals (keys, say) are put into both namespaces after they ran."""
     ctx = agile.default_context()
     saved = (ctx._config, ctx._config_path)
 
-    def run(source: str, function: str, *args: Any) -> tuple[Any, Any, str]:
+    def run(source: str, **shared: Any) -> tuple[dict[str, Any], dict[str, Any], str]:
         before_src = textwrap.dedent(source)
         after_src, sites = rewrite(before_src)
         assert after_src != before_src, "nothing was rewritten"
@@ -45,9 +47,22 @@ def run_both(tmp_path: Path) -> Iterator[Runner]:
         after_ns: dict[str, Any] = {}
         exec(compile(before_src, "before.py", "exec"), before_ns)
         exec(compile(after_src, "after.py", "exec"), after_ns)
-        return before_ns[function](*args), after_ns[function](*args), after_src
+        before_ns.update(shared)
+        after_ns.update(shared)
+        return before_ns, after_ns, after_src
 
     yield run
     ctx._config, ctx._config_path = saved
     ctx._accept_cache = {}
     ctx._kem_cache = {}
+
+
+@pytest.fixture
+def run_both(both_sides: Namespaces) -> Runner:
+    """``run_both(source, "f", *args)`` -> (f(*args) before, f(*args) after, rewritten source)."""
+
+    def run(source: str, function: str, *args: Any) -> tuple[Any, Any, str]:
+        before, after, after_src = both_sides(source)
+        return before[function](*args), after[function](*args), after_src
+
+    return run

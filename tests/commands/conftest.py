@@ -1,3 +1,3 @@
-from tests.commands.behaviour import run_both
+from tests.commands.behaviour import both_sides, run_both
 
-__all__ = ["run_both"]
+__all__ = ["both_sides", "run_both"]
