@@ -82,7 +82,8 @@ def migrate_command(paths: tuple[str, ...], dry_run: bool, check: bool, annotate
     byte-identical (hashes, MACs, HKDF, AEAD with the caller's nonce). Calls that cannot be
     proven equivalent are left alone and listed with the reason.
 
-    Handled: hashlib digests, hmac.new/hmac.digest, pyca AESGCM/ChaCha20Poly1305
+    Handled: hashlib digests, hmac.new/hmac.digest, pyca hashes.Hash/hmac.HMAC update-finalize
+    runs, pyca AESGCM/ChaCha20Poly1305
     encrypt/decrypt, pyca HKDF derive, pyca RSA (PSS, PKCS#1 v1.5) / ECDSA / Ed25519 / Ed448
     sign and verify and RSA-OAEP encrypt/decrypt on keys whose type is visible.
 

@@ -39,7 +39,8 @@ def test_codemods_migrate_surfaces() -> None:
 
     assert set(codemods.commands.__all__) == {
         "COMMANDS", "REVIEW_MARK", "SITES_KEY", "AeadToAgile", "AgileCommand", "HashlibToAgile",
-        "HkdfToAgile", "HmacToAgile", "MigrateToAgile", "RsaOaepToAgile", "Site",
+        "HkdfToAgile", "HmacToAgile", "MigrateToAgile", "PycaHashToAgile", "RsaOaepToAgile",
+        "Site",
         "SignaturesToAgile", "policy_name",
     }
     assert set(codemods.migrate.__all__) == {

@@ -11,6 +11,7 @@ from .hashing import HashlibToAgile
 from .hmac_digest import HmacToAgile
 from .migrate_all import COMMANDS, MigrateToAgile
 from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
+from .pyca_hash import PycaHashToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "HkdfToAgile",
     "HmacToAgile",
     "MigrateToAgile",
+    "PycaHashToAgile",
     "RsaOaepToAgile",
     "SignaturesToAgile",
     "Site",

@@ -47,6 +47,7 @@ __all__ = ["SITES_KEY", "AgileCommand", "CallRule", "Rewritten", "Site", "Skippe
 #: ``context.scratch`` key holding the list of :class:`Site` records of one file.
 SITES_KEY = "agile.migrate.sites"
 REVIEW_MARK = "# agile-migrate: review:"
+UNCOVERED = "no agile migrate rule covers"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,17 @@ class Skipped:
 
 
 Outcome = Rewritten | Skipped | None
+
+
+class BlockRule(Protocol):
+    """Recognises a run of statements in one block; returns (first, last, replacement statement
+    or Skipped) for each run it handles."""
+
+    pattern: str
+
+    def __call__(self, cmd: AgileCommand, body: Sequence[cst.BaseStatement]
+                 ) -> list[tuple[int, int, cst.SimpleStatementLine | Skipped, Rewritten | None]]:
+        ...
 
 
 class CallRule(Protocol):
@@ -145,6 +157,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
                              ParentNodeProvider)
     #: The rules this command applies, tried in order on every call.
     RULES: ClassVar[tuple[CallRule, ...]] = ()
+    #: Rules over runs of statements (``h = Hash(...); h.update(x); h.finalize()``).
+    BLOCK_RULES: ClassVar[tuple[BlockRule, ...]] = ()
     #: Top-level modules whose import makes the command worth running (the driver's pre-filter).
     TRIGGERS: ClassVar[tuple[str, ...]] = ()
     #: Also report every crypto call the scanner finds that no rule rewrote or skipped.
@@ -214,7 +228,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 handled.add(finding.line)
                 name = finding.api.rsplit(".", 1)[-1]
                 self._skip(finding.line, f"{finding.kind} {name}",
-                           f"no agile migrate rule covers {finding.api} yet")
+                           f"{UNCOVERED} {finding.api} yet")
         self._state.findings = keep
 
     @property
@@ -395,15 +409,44 @@ class AgileCommand(VisitorBasedCodemodCommand):
             j += 1
         return out
 
+    def _apply_block_rules(self, original: Sequence[Any], updated: Sequence[Any]) -> list[Any]:
+        """Run BLOCK_RULES over ``original`` (for metadata) and splice into ``updated``."""
+        out = list(updated)
+        if not self.BLOCK_RULES or len(original) != len(updated):
+            return out
+        replaced: list[tuple[int, int, cst.SimpleStatementLine]] = []
+        for rule in self.BLOCK_RULES:
+            for first, last, result, rewritten in rule(self, original):
+                start = self.line_of(original[first])
+                end = self.get_metadata(PositionProvider, original[last]).end.line
+                if isinstance(result, Skipped):
+                    self._skip(start, rule.pattern, result.reason)
+                    continue
+                assert rewritten is not None
+                # the statements' calls were reported as uncovered on the way up: they are now
+                self._state.sites[:] = [s for s in self._state.sites if s.rewritten or not (
+                    start <= s.line <= end and s.reason.startswith(UNCOVERED))]
+                self._state.sites.append(Site(start, rule.pattern, True, rewritten.policy,
+                                              rewritten.slot, rewritten.algorithm))
+                AddImportsVisitor.add_needed_import(self.context, "agile")
+                for expr in rewritten.imports:
+                    self._schedule_import_removal(expr)
+                replaced.append((first, last, result))
+        for first, last, statement in sorted(replaced, reverse=True):
+            out[first:last + 1] = [statement]
+        return out
+
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
         body = self._keep_separators(original_node.body, updated_node.body)
-        return updated_node if body is None else updated_node.with_changes(body=body)
+        new = self._apply_block_rules(original_node.body, body or updated_node.body)
+        return updated_node.with_changes(body=new)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         self._report_unhandled(1, 1 << 30)  # what no statement claimed (decorators...)
         body = self._keep_separators(original_node.body, updated_node.body)
-        return updated_node if body is None else updated_node.with_changes(body=body)
+        new = self._apply_block_rules(original_node.body, body or updated_node.body)
+        return updated_node.with_changes(body=new)
 
     leave_If = leave_For = leave_While = leave_With = leave_FunctionDef = _leave_compound
     leave_ClassDef = _leave_compound

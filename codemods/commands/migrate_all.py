@@ -6,18 +6,20 @@ from ._base import AgileCommand
 from .hashing import HashlibToAgile
 from .hmac_digest import HmacToAgile
 from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
+from .pyca_hash import PycaHashToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
 
 __all__ = ["COMMANDS", "MigrateToAgile"]
 
 #: The single-concern commands, in the order their rules are tried.
 COMMANDS: tuple[type[AgileCommand], ...] = (HashlibToAgile, HmacToAgile, AeadToAgile, HkdfToAgile,
-                                            SignaturesToAgile, RsaOaepToAgile)
+                                            SignaturesToAgile, RsaOaepToAgile, PycaHashToAgile)
 
 
 class MigrateToAgile(AgileCommand):
-    DESCRIPTION = ("All agile migrate rewrites (hashlib, hmac, pyca AEAD, HKDF, signatures and "
-                   "RSA-OAEP) in one pass.")
+    DESCRIPTION = ("All agile migrate rewrites (hashlib, hmac, pyca Hash/HMAC, AEAD, HKDF, "
+                   "signatures and RSA-OAEP) in one pass.")
     RULES = tuple(rule for command in COMMANDS for rule in command.RULES)
     TRIGGERS = tuple(dict.fromkeys(t for command in COMMANDS for t in command.TRIGGERS))
+    BLOCK_RULES = tuple(rule for command in COMMANDS for rule in command.BLOCK_RULES)
     REPORT_UNHANDLED = True
