@@ -39,7 +39,8 @@ def test_codemods_migrate_surfaces() -> None:
 
     assert set(codemods.commands.__all__) == {
         "COMMANDS", "REVIEW_MARK", "SITES_KEY", "AeadToAgile", "AgileCommand", "HashlibToAgile",
-        "HkdfToAgile", "HmacToAgile", "MigrateToAgile", "PycaHashToAgile", "RsaOaepToAgile",
+        "HkdfToAgile", "HmacToAgile", "MigrateToAgile", "PycaHashToAgile", "PycryptodomeToAgile",
+        "RsaOaepToAgile",
         "Site",
         "SignaturesToAgile", "policy_name",
     }

@@ -13,6 +13,7 @@ from .migrate_all import COMMANDS, MigrateToAgile
 from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
 from .pyca_hash import PycaHashToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
+from .pycryptodome import PycryptodomeToAgile
 
 __all__ = [
     "COMMANDS",
@@ -25,6 +26,7 @@ __all__ = [
     "HmacToAgile",
     "MigrateToAgile",
     "PycaHashToAgile",
+    "PycryptodomeToAgile",
     "RsaOaepToAgile",
     "SignaturesToAgile",
     "Site",
