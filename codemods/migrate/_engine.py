@@ -124,13 +124,14 @@ def migrate(paths: Sequence[str], *, write: bool = True, jobs: int = 1, annotate
                 sites[f"{base}{f.path}"] = f.sites
         changes.append(merge(target, PolicyPlan.from_sites(sites)))
     if write:
-        for result in results:
-            if result.disposition is Disposition.REWRITTEN:
-                write_result(result)
+        # configs first: code that names a policy must never exist without it
         for change in changes:
             if change.changed:
                 mode = change.path.stat().st_mode & 0o7777 if change.old else 0o644
                 write_atomic(change.path, change.text.encode("utf-8"), mode=mode)
+        for result in results:
+            if result.disposition is Disposition.REWRITTEN:
+                write_result(result)
     return MigrateResult(tuple(paths), tuple(results), tuple(changes), write,
                          time.perf_counter() - start)
 
