@@ -139,12 +139,12 @@ def stable(cmd: AgileCommand, expr: cst.BaseExpression, use: cst.CSTNode,
         return True
     here = cmd.get_metadata(ScopeProvider, expr, None)
     there = cmd.get_metadata(ScopeProvider, use, None)
-    if here is None or there is None or here is not there:
+    if here is None or there is None:
         return False
     bound = set(here[expr.value])
-    if len(bound) == 1:
-        return True
-    if origin is None or expr.value in cmd.declared_global_or_nonlocal:
+    if len(bound) == 1 and bound == set(there[expr.value]):
+        return expr.value not in cmd.declared_global_or_nonlocal
+    if here is not there or origin is None or expr.value in cmd.declared_global_or_nonlocal:
         return False
     span = _linear(cmd, origin, use)
     if span is None:

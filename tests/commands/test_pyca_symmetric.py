@@ -62,6 +62,34 @@ class TestAeadToAgile(CodemodTest):
         self.assertCodemod(before, after)
         self.assertCodemod(after, after)
 
+    def test_module_level_object_used_in_functions(self) -> None:
+        before = """
+            from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+            KEY = b"k" * 32
+            BOX = ChaCha20Poly1305(KEY)
+
+            def seal(nonce, data):
+                return BOX.encrypt(nonce, data, None)
+
+            def rekey(new):
+                global KEY
+                KEY = new
+        """
+        self.assertCodemod(before, before, expected_warnings=[
+            "line 7: pyca AEAD encrypt/decrypt left unchanged: the key may be rebound between "
+            "construction and use"])
+        before = before.split("def rekey")[0].rstrip() + "\n"
+        after = """
+            import agile
+
+            KEY = b"k" * 32
+
+            def seal(nonce, data):
+                return agile.raw.encrypt(KEY, nonce, data, None, policy="chacha20-poly1305")
+        """
+        self.assertCodemod(before, after)
+
     def test_alias_forms(self) -> None:
         before = """
             from cryptography.hazmat.primitives.ciphers import aead
