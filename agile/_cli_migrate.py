@@ -6,6 +6,7 @@ command so that ``import agile`` and ``agile --help`` stay light.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -115,8 +116,6 @@ def migrate_command(paths: tuple[str, ...], dry_run: bool, check: bool, annotate
                 click.echo(f.diff, nl=False)
         for change in result.configs:
             if change.changed:
-                import difflib
-
                 name = str(change.path)
                 click.echo("".join(difflib.unified_diff(
                     change.old.splitlines(keepends=True), change.text.splitlines(keepends=True),
