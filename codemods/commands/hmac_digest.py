@@ -31,7 +31,7 @@ def _mac(cmd: AgileCommand, original: cst.Call, updated: cst.Call, digest_kw: st
     digest = find_arg(original.args, 2, digest_kw)
     if key is None or digest is None:
         return Skipped("key or digest argument missing")
-    if msg is None:
+    if msg is None or cmd.resolver.value(msg.value).literal is None:
         return Skipped("no message given to the constructor (updated later)")
     token = hash_token(cmd, digest.value)
     if token is None:
