@@ -14,7 +14,7 @@ from ..scanner._tables import VALUES
 from ._base import AgileCommand, Outcome, Rewritten, Skipped
 from ._build import keyword, only_args, positional, raw_call
 
-__all__ = ["HashlibToAgile", "hashlib_constructor"]
+__all__ = ["HashlibToAgile", "consumed_by_digest", "digest_of", "finish", "hashlib_constructor"]
 
 _DIGESTS = ("digest", "hexdigest")
 
@@ -50,15 +50,23 @@ def finish(call: cst.Call, method: str) -> cst.BaseExpression:
     return call
 
 
+def digest_of(call: cst.Call) -> tuple[cst.Call, str] | None:
+    """(constructor call, method) for ``<ctor>(...).digest()`` / ``.hexdigest()``."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value in _DIGESTS \
+            and isinstance(func.value, cst.Call):
+        return func.value, func.attr.value
+    return None
+
+
 class _HashlibDigest:
     pattern = "hashlib digest"
 
     def __call__(self, cmd: AgileCommand, original: cst.Call, updated: cst.Call) -> Outcome:
-        func = original.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in _DIGESTS
-                and isinstance(func.value, cst.Call)):
+        digest = digest_of(original)
+        if digest is None:
             return None
-        ctor = func.value
+        ctor, method = digest
         found = hashlib_constructor(cmd, ctor)
         if found is None:
             return None
@@ -91,7 +99,7 @@ class _HashlibDigest:
         elif original.args:
             return Skipped("unexpected arguments to digest()")
         policy = cmd.policy_for(alg)
-        node = finish(raw_call("hash", args, policy), func.attr.value)
+        node = finish(raw_call("hash", args, policy), method)
         return Rewritten(node, "hash", alg.name, policy, (ctor.func,))
 
 

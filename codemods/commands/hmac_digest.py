@@ -12,7 +12,7 @@ import libcst as cst
 from ..scanner._resolve import find_arg
 from ._base import AgileCommand, Outcome, Rewritten, Skipped
 from ._build import hash_token, only_args, positional, raw_call, with_hash
-from .hashing import consumed_by_digest, finish
+from .hashing import consumed_by_digest, digest_of, finish
 
 __all__ = ["HmacToAgile"]
 
@@ -49,13 +49,11 @@ class _HmacNewDigest:
     pattern = "hmac.new digest"
 
     def __call__(self, cmd: AgileCommand, original: cst.Call, updated: cst.Call) -> Outcome:
-        func = original.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in _DIGESTS
-                and not original.args and isinstance(func.value, cst.Call)
-                and cmd.qualified_names(func.value.func) & _CTOR):
+        digest = digest_of(original)
+        if digest is None or original.args or not cmd.qualified_names(digest[0].func) & _CTOR:
             return None
         inner = updated.func.value  # type: ignore[attr-defined]
-        return _mac(cmd, func.value, inner, "digestmod", func.attr.value)
+        return _mac(cmd, digest[0], inner, "digestmod", digest[1])
 
 
 class _HmacDigestFunction:

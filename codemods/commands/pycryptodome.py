@@ -14,7 +14,7 @@ from ..scanner._resolve import find_arg
 from ..scanner._tables import VALUES
 from ._base import AgileCommand, Outcome, Rewritten, Skipped
 from ._build import only_args, positional, raw_call
-from .hashing import consumed_by_digest, finish
+from .hashing import consumed_by_digest, digest_of, finish
 from .hmac_digest import _mac
 
 __all__ = ["PycryptodomeToAgile"]
@@ -36,11 +36,10 @@ class _DomeDigest:
     pattern = "PyCryptodome hash digest"
 
     def __call__(self, cmd: AgileCommand, original: cst.Call, updated: cst.Call) -> Outcome:
-        func = original.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in _DIGESTS
-                and isinstance(func.value, cst.Call)):
+        digest = digest_of(original)
+        if digest is None:
             return None
-        ctor = func.value
+        ctor, method = digest
         token = _hash_constructor(cmd, ctor)
         if token is None:
             return None
@@ -55,7 +54,7 @@ class _DomeDigest:
             return Skipped(alg)
         new_data = updated.func.value.args[ctor.args.index(data)]  # type: ignore[attr-defined]
         policy = cmd.policy_for(alg)
-        node = finish(raw_call("hash", [positional(new_data)], policy), func.attr.value)
+        node = finish(raw_call("hash", [positional(new_data)], policy), method)
         return Rewritten(node, "hash", alg.name, policy, (ctor.func,))
 
 
@@ -63,13 +62,11 @@ class _DomeHmac:
     pattern = "PyCryptodome HMAC digest"
 
     def __call__(self, cmd: AgileCommand, original: cst.Call, updated: cst.Call) -> Outcome:
-        func = original.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in _DIGESTS
-                and not original.args and isinstance(func.value, cst.Call)
-                and cmd.qualified_names(func.value.func) & _HMAC):
+        digest = digest_of(original)
+        if digest is None or original.args or not cmd.qualified_names(digest[0].func) & _HMAC:
             return None
-        return _mac(cmd, func.value, updated.func.value,  # type: ignore[attr-defined]
-                    "digestmod", func.attr.value)
+        return _mac(cmd, digest[0], updated.func.value,  # type: ignore[attr-defined]
+                    "digestmod", digest[1])
 
 
 class _DomeObject:
