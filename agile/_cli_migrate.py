@@ -80,8 +80,10 @@ def migrate_command(paths: tuple[str, ...], dry_run: bool, check: bool, annotate
     Each rewritten call goes to agile.raw with a named policy; the policy is generated into
     the root's agile.toml (or [tool.agile] in pyproject.toml, or a new agile.toml) pinning
     exactly the algorithm found, with a comment naming its call sites. Outputs stay
-    byte-identical (hashes, MACs, HKDF, AEAD with the caller's nonce). Calls that cannot be
-    proven equivalent are left alone and listed with the reason.
+    byte-identical where the primitive is deterministic (hashes, MACs, HKDF, AEAD with the
+    caller's nonce, PKCS#1 v1.5 and EdDSA signatures) and interoperable where it is randomised
+    (PSS, ECDSA, OAEP). Calls that cannot be proven equivalent are left alone and listed with
+    the reason (--annotate marks them).
 
     Handled: hashlib digests, hmac.new/hmac.digest, pyca hashes.Hash/hmac.HMAC update-finalize
     runs, pyca AESGCM/ChaCha20Poly1305
