@@ -30,6 +30,7 @@ from libcst.metadata import (
     ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
+    Scope,
     ScopeProvider,
 )
 
@@ -172,6 +173,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         self._resolver: Resolver | None = None
         self._declared: frozenset[str] | None = None
         self._detector: Any = None
+        self._agile_taken: bool | None = None
         self._state = _FileState()
 
     @staticmethod
@@ -197,6 +199,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         self._resolver = None
         self._declared = None
         self._detector = None
+        self._agile_taken = None
         self._state = _FileState()
         self.context.scratch[SITES_KEY] = self._state.sites
         if self.REPORT_UNHANDLED:
@@ -268,12 +271,28 @@ class AgileCommand(VisitorBasedCodemodCommand):
         return alg
 
     # -- the pass --------------------------------------------------------------------------------
+    @property
+    def agile_name_taken(self) -> bool:
+        """True if this module binds ``agile`` to something other than the agile package, so
+        the ``agile.raw...`` the rewrites emit would not mean agile."""
+        if self._agile_taken is None:
+            scopes: set[Scope] = {s for s in self.metadata[ScopeProvider].values()
+                                  if isinstance(s, Scope)}
+            self._agile_taken = any(
+                not (isinstance(a, ImportAssignment) and isinstance(a.node, cst.Import)
+                     and any(n.evaluated_name == "agile" and n.asname is None
+                             for n in a.node.names))
+                for scope in scopes for a in scope.assignments["agile"])
+        return self._agile_taken
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         for rule in self.RULES:
             outcome = rule(self, original_node, updated_node)
             if outcome is None:
                 continue
             line = self.line_of(original_node)
+            if isinstance(outcome, Rewritten) and self.agile_name_taken:
+                outcome = Skipped("the name 'agile' means something else in this module")
             if isinstance(outcome, Skipped):
                 self._skip(line, rule.pattern, outcome.reason)
                 return updated_node
@@ -419,6 +438,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
             for first, last, result, rewritten in rule(self, original):
                 start = self.line_of(original[first])
                 end = self.get_metadata(PositionProvider, original[last]).end.line
+                if not isinstance(result, Skipped) and self.agile_name_taken:
+                    result = Skipped("the name 'agile' means something else in this module")
                 if isinstance(result, Skipped):
                     self._skip(start, rule.pattern, result.reason)
                     continue

@@ -96,6 +96,17 @@ class TestHashlibToAgile(CodemodTest):
             "line 7: hashlib digest left unchanged: usedforsecurity=False: not a security use",
         ])
 
+    def test_a_module_that_binds_agile_otherwise_is_left_alone(self) -> None:
+        code = """
+            import hashlib
+
+            def f(data, agile):
+                return hashlib.sha256(data).digest(), agile
+        """
+        self.assertCodemod(code, code, expected_warnings=[
+            "line 4: hashlib digest left unchanged: the name 'agile' means something else in "
+            "this module"])
+
     def test_annotate_adds_one_review_comment(self) -> None:
         before = """
             import hashlib
