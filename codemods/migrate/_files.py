@@ -118,7 +118,8 @@ def migrate_file(candidate: Candidate, *, annotate: bool = False,
     command = MigrateToAgile(context, policy_map=policy_map, annotate=annotate)
     try:
         new = command.transform_module(module).code
-        compile(new, candidate.path, "exec")  # the output must parse, always
+        if new != text:
+            compile(new, candidate.path, "exec")  # the output must parse, always
     except Exception as exc:  # one odd file must not stop a fleet migration; say what happened
         return FileResult(rel, Disposition.FAILED, f"rewrite failed: {type(exc).__name__}: {exc}",
                           root=root)
