@@ -13,15 +13,33 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from cryptography.exceptions import InvalidSignature as _PycaInvalidSignature
+from cryptography.exceptions import InvalidTag
+
 from . import algorithms, audit
 from ._types import Buffer
 from .algorithms import Algorithm, Family
-from .errors import InvalidArgument, PolicyViolation
+from .errors import DecryptionFailed, InvalidArgument, InvalidSignature, PolicyViolation
 from .keys import PrivateKey, PublicKey, SecretKey, public_from_cryptography
 from .policy import Policy
 
 if TYPE_CHECKING:
     from ._context import Context
+
+
+class RawDecryptionFailed(DecryptionFailed, InvalidTag):
+    """Raw decryption failed: an agile DecryptionFailed that is also pyca's InvalidTag, so the
+    ``except InvalidTag`` of code moved onto ``agile.raw`` keeps working."""
+
+
+class RawInvalidSignature(InvalidSignature, _PycaInvalidSignature):
+    """Raw verification failed: agile's InvalidSignature that is also pyca's, so the
+    ``except InvalidSignature`` of code moved onto ``agile.raw`` keeps working."""
+
+
+class RawPkeDecryptionFailed(DecryptionFailed, ValueError):
+    """Raw RSA-OAEP decryption failed: agile's DecryptionFailed that is also the ValueError pyca
+    raises."""
 
 
 def _private(key: object) -> PrivateKey:
@@ -63,6 +81,18 @@ class _Raw:
     def __init__(self, context: Context) -> None:
         self._ctx = context
 
+    def _policy(self, name: str) -> Policy:
+        """The policy ``name`` itself, never ``default_policy`` standing in for it: raw output
+        has no header saying what made it, so a silent substitute would change the bytes."""
+        pol = self._ctx.policy(name)
+        if pol.name != name:
+            raise PolicyViolation(
+                f"policy {name!r} is not defined in {self._ctx.config.source}; the raw level "
+                f"does not fall back to default_policy ({pol.name!r}) because its output would "
+                "change silently. Define it there (agile migrate generates it), or point "
+                "AGILE_CONFIG at the config that does")
+        return pol
+
     def _scheme(self, pol: Policy, alg: Algorithm) -> tuple[Any, str]:
         provider = self._ctx._provider(pol, alg)
         return provider.scheme(alg.name), provider.name
@@ -71,7 +101,7 @@ class _Raw:
     def sign(self, key: object, data: Buffer, *, policy: str = "default",
              context: Buffer | None = None) -> bytes:
         """The algorithm's native signature (DER for ECDSA), as pyca's ``sign`` returns it."""
-        pol = self._ctx.policy(policy)
+        pol = self._policy(policy)
         pkey = _private(key)
         alg = self._ctx._current_for_key(pol, Family.SIGNATURE, pkey.key_type)
         self._ctx._check_key_bits(pol, alg, pkey)
@@ -84,13 +114,16 @@ class _Raw:
     def verify(self, key: object, signature: Buffer, data: Buffer, *,
                policy: str = "default", context: Buffer | None = None) -> None:
         """Raise InvalidSignature unless ``signature`` is valid (pyca's argument order)."""
-        pol = self._ctx.policy(policy)
+        pol = self._policy(policy)
         pub = _public(key)
         alg = _reading_algorithm(pol, Family.SIGNATURE, pub.key_type)
         self._ctx._check_key_bits(pol, alg, pub)
         provider = self._ctx._provider(pol, alg)
         scheme: Any = provider.scheme(alg.name)
-        scheme.verify(pub.native_for(provider), signature, data, context)
+        try:
+            scheme.verify(pub.native_for(provider), signature, data, context)
+        except InvalidSignature:
+            raise RawInvalidSignature() from None
         audit.emit("raw.verify", pol.name, alg.name, provider.name, pub.kid)
 
     # -- AEAD ----------------------------------------------------------------------------------
@@ -113,7 +146,7 @@ class _Raw:
     def encrypt(self, key: SecretKey | Buffer, nonce: Buffer, data: Buffer,
                 aad: Buffer | None = None, *, policy: str = "default") -> bytes:
         """ciphertext||tag, exactly as ``AESGCM(key).encrypt(nonce, data, aad)``."""
-        pol = self._ctx.policy(policy)
+        pol = self._policy(policy)
         cipher, alg, prov = self._aead(pol, key, writing=True)
         out: bytes = cipher.encrypt(nonce, data, aad)
         audit.emit("raw.encrypt", pol.name, alg.name, prov, None)
@@ -122,9 +155,12 @@ class _Raw:
     def decrypt(self, key: SecretKey | Buffer, nonce: Buffer, data: Buffer,
                 aad: Buffer | None = None, *, policy: str = "default") -> bytes:
         """Plaintext, as ``AESGCM(key).decrypt(nonce, data, aad)``; raises DecryptionFailed."""
-        pol = self._ctx.policy(policy)
+        pol = self._policy(policy)
         cipher, alg, prov = self._aead(pol, key, writing=False)
-        out: bytes = cipher.decrypt(nonce, data, aad)
+        try:
+            out: bytes = cipher.decrypt(nonce, data, aad)
+        except DecryptionFailed:
+            raise RawDecryptionFailed() from None
         audit.emit("raw.decrypt", pol.name, alg.name, prov, None)
         return out
 
@@ -145,11 +181,12 @@ class _Raw:
     # -- hashes, MACs, KDFs --------------------------------------------------------------------
     def hash(self, data: Buffer, *, policy: str = "default", length: int | None = None) -> bytes:
         """The digest, as ``hashlib``/``hashes.Hash`` return it (legacy only if allowed)."""
+        self._policy(policy)
         return self._ctx.hash(data, policy=policy, length=length)
 
     def hmac(self, key: SecretKey | Buffer, data: Buffer, *, policy: str = "default") -> bytes:
         """The HMAC tag, as ``hmac.digest(key, data, hash)``; any key length, like hmac."""
-        pol = self._ctx.policy(policy)
+        pol = self._policy(policy)
         alg = pol.algorithm(Family.MAC)
         raw_key = key._key if isinstance(key, SecretKey) else bytes(key)
         scheme, prov = self._scheme(pol, alg)
@@ -160,23 +197,28 @@ class _Raw:
     def verify_hmac(self, key: SecretKey | Buffer, data: Buffer, tag: Buffer, *,
                     policy: str = "default") -> None:
         """Raise InvalidSignature unless ``tag`` matches (constant-time)."""
-        pol = self._ctx.policy(policy)
+        pol = self._policy(policy)
         alg = _reading_algorithm(pol, Family.MAC, None)
         raw_key = key._key if isinstance(key, SecretKey) else bytes(key)
         scheme, prov = self._scheme(pol, alg)
-        scheme.verify(raw_key, data, tag)
+        try:
+            scheme.verify(raw_key, data, tag)
+        except InvalidSignature:
+            raise RawInvalidSignature() from None
         audit.emit("raw.verify_hmac", pol.name, alg.name, prov, None)
 
-    def hkdf(self, ikm: Buffer, *, length: int, salt: Buffer | None = None, info: Buffer = b"",
-             policy: str = "default") -> bytes:
-        """As ``HKDF(hash, length, salt, info).derive(ikm)``."""
-        return self._ctx.derive_key(ikm, length=length, salt=salt, info=info, policy=policy)
+    def hkdf(self, ikm: Buffer, *, length: int, salt: Buffer | None = None,
+             info: Buffer | None = b"", policy: str = "default") -> bytes:
+        """As ``HKDF(hash, length, salt, info).derive(ikm)`` (``info=None`` means empty, as there)."""
+        self._policy(policy)
+        return self._ctx.derive_key(ikm, length=length, salt=salt,
+                                    info=b"" if info is None else info, policy=policy)
 
     # -- public-key encryption and key agreement -----------------------------------------------
     def pke_encrypt(self, public_key: object, plaintext: Buffer, *, policy: str = "default",
                     label: Buffer | None = None) -> bytes:
         """RSA-OAEP ciphertext, as ``public_key.encrypt(plaintext, OAEP(...))``."""
-        pol = self._ctx.policy(policy)
+        pol = self._policy(policy)
         pub = _public(public_key)
         alg = self._ctx._current_for_key(pol, Family.PKE, pub.key_type)
         self._ctx._check_key_bits(pol, alg, pub)
@@ -189,19 +231,22 @@ class _Raw:
     def pke_decrypt(self, private_key: object, ciphertext: Buffer, *, policy: str = "default",
                     label: Buffer | None = None) -> bytes:
         """The inverse of ``pke_encrypt``; raises DecryptionFailed."""
-        pol = self._ctx.policy(policy)
+        pol = self._policy(policy)
         key = _private(private_key)
         alg = _reading_algorithm(pol, Family.PKE, key.key_type)
         provider = self._ctx._provider(pol, alg)
         scheme: Any = provider.scheme(alg.name)
-        out: bytes = scheme.decrypt(key.native_for(provider), ciphertext, label)
+        try:
+            out: bytes = scheme.decrypt(key.native_for(provider), ciphertext, label)
+        except DecryptionFailed:
+            raise RawPkeDecryptionFailed() from None
         audit.emit("raw.pke_decrypt", pol.name, alg.name, provider.name, key.kid)
         return out
 
     def exchange(self, private_key: object, peer_public_key: object, *,
                  policy: str = "default") -> bytes:
         """The raw (EC)DH shared secret, as ``private_key.exchange(...)``."""
-        pol = self._ctx.policy(policy)
+        pol = self._policy(policy)
         key, peer = _private(private_key), _public(peer_public_key)
         alg = _reading_algorithm(pol, Family.KEY_AGREEMENT, key.key_type)
         if peer.key_type != key.key_type:
@@ -215,8 +260,10 @@ class _Raw:
     def encapsulate(self, public_key: object, *, policy: str = "default"
                     ) -> tuple[bytes, bytes]:
         """(shared_secret, ciphertext), as pyca's ``encapsulate``."""
+        self._policy(policy)
         return self._ctx.encapsulate(_public(public_key), policy=policy)
 
     def decapsulate(self, private_key: object, ciphertext: Buffer, *,
                     policy: str = "default") -> bytes:
+        self._policy(policy)
         return self._ctx.decapsulate(_private(private_key), ciphertext, policy=policy)

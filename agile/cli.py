@@ -338,6 +338,10 @@ from ._cli_qkd import qkd_group  # noqa: E402
 
 cli.add_command(qkd_group)
 
+from ._cli_migrate import migrate_command  # noqa: E402
+
+cli.add_command(migrate_command)
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point (``agile``); exits with the command's status."""

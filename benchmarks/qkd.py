@@ -173,10 +173,13 @@ aead = "AES-256-GCM"
 kem = "MLKEM768-X25519"
 hpke = "HPKE-MLKEM768X25519-SHA256-A256GCM"
 qkd = {{ link = "bench", mode = "required" }}
+
+[policies.pqc]  # the baseline: the same hybrid KEM through HPKE, no QKD
+hpke = "HPKE-MLKEM768X25519-SHA256-A256GCM"
 """)
         ctx = agile.Context(config)
         kem_key = ctx.generate_keypair(policy="bench", family="kem").public_key()
-        hpke_key = ctx.generate_keypair(policy="bench", family="hpke").public_key()
+        hpke_key = ctx.generate_keypair(policy="pqc", family="hpke").public_key()
         data = os.urandom(1024)
 
         def qkd_seal(k: int) -> None:
@@ -185,7 +188,7 @@ qkd = {{ link = "bench", mode = "required" }}
 
         def pqc_seal(k: int) -> None:
             for _ in range(k):
-                ctx.encrypt(hpke_key, data, policy="bench")
+                ctx.encrypt(hpke_key, data, policy="pqc")
 
         qkd_seal(3)
         pqc_seal(3)

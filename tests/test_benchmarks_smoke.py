@@ -57,3 +57,20 @@ def test_qkd_benchmark_runs(tmp_path: Path) -> None:
     data = json.loads(out_json.read_text(encoding="utf-8"))
     assert data["results"]["1 key/request"]["agile_keys_per_s"] > 0
     assert data["results"]["seal 1 KiB"]["qkd_hybrid_ms"] > 0
+
+
+def test_migrate_throughput_runs_on_a_small_tree(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.py").write_text("import hashlib\nD = hashlib.sha256(b'x').digest()\n")
+    (tree / "b.py").write_text("print('plain')\n")
+    script = RUN.parent / "migrate_throughput.py"
+    out_json = tmp_path / "migrate.json"
+    result = subprocess.run([sys.executable, str(script), "--tree", str(tree), "--noop-sample", "2",
+                             "--jobs", "1", "--json", str(out_json)],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "agile migrate --dry-run --jobs 1" in result.stdout
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["summary"]["rewritten_sites"] == 1
+    assert (tree / "a.py").read_text().endswith("hashlib.sha256(b'x').digest()\n")  # untouched

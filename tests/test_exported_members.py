@@ -42,3 +42,23 @@ def test_qkd_surface() -> None:
     }
     for name in agile.qkd.__all__:
         assert hasattr(agile.qkd, name), name
+
+
+def test_codemods_migrate_surfaces() -> None:
+    import codemods.commands
+    import codemods.migrate
+
+    assert set(codemods.commands.__all__) == {
+        "COMMANDS", "REVIEW_MARK", "SITES_KEY", "AeadToAgile", "AgileCommand", "HashlibToAgile",
+        "HkdfToAgile", "HmacToAgile", "MigrateToAgile", "PycaHashToAgile", "PycryptodomeToAgile",
+        "RsaOaepToAgile",
+        "Site",
+        "SignaturesToAgile", "policy_name",
+    }
+    assert set(codemods.migrate.__all__) == {
+        "ConfigChange", "Disposition", "FileResult", "MigrateConfigError", "MigrateResult",
+        "PolicyPlan", "find_target", "merge", "migrate", "migrate_file", "to_json", "to_markdown",
+    }
+    for module in (codemods.commands, codemods.migrate):
+        for name in module.__all__:
+            assert hasattr(module, name), name

@@ -1,0 +1,34 @@
+"""libcst codemods that move raw crypto calls onto ``agile.raw`` with pinned policies.
+
+Each command handles one concern and runs on its own (also through
+``python -m libcst.tool codemod``); :class:`MigrateToAgile` runs every rule in one pass.
+"""
+
+from __future__ import annotations
+
+from ._base import REVIEW_MARK, SITES_KEY, AgileCommand, Site, policy_name
+from .hashing import HashlibToAgile
+from .hmac_digest import HmacToAgile
+from .migrate_all import COMMANDS, MigrateToAgile
+from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
+from .pyca_hash import PycaHashToAgile
+from .pyca_symmetric import AeadToAgile, HkdfToAgile
+from .pycryptodome import PycryptodomeToAgile
+
+__all__ = [
+    "COMMANDS",
+    "REVIEW_MARK",
+    "SITES_KEY",
+    "AeadToAgile",
+    "AgileCommand",
+    "HashlibToAgile",
+    "HkdfToAgile",
+    "HmacToAgile",
+    "MigrateToAgile",
+    "PycaHashToAgile",
+    "PycryptodomeToAgile",
+    "RsaOaepToAgile",
+    "SignaturesToAgile",
+    "Site",
+    "policy_name",
+]

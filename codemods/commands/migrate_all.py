@@ -1,0 +1,27 @@
+"""Every migrate rule in one pass: what ``agile migrate`` runs on each file."""
+
+from __future__ import annotations
+
+from ._base import AgileCommand
+from .hashing import HashlibToAgile
+from .hmac_digest import HmacToAgile
+from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
+from .pyca_hash import PycaHashToAgile
+from .pyca_symmetric import AeadToAgile, HkdfToAgile
+from .pycryptodome import PycryptodomeToAgile
+
+__all__ = ["COMMANDS", "MigrateToAgile"]
+
+#: The single-concern commands, in the order their rules are tried.
+COMMANDS: tuple[type[AgileCommand], ...] = (HashlibToAgile, HmacToAgile, AeadToAgile, HkdfToAgile,
+                                            SignaturesToAgile, RsaOaepToAgile, PycaHashToAgile,
+                                            PycryptodomeToAgile)
+
+
+class MigrateToAgile(AgileCommand):
+    DESCRIPTION = ("All agile migrate rewrites (hashlib, hmac, pyca Hash/HMAC, AEAD, HKDF, "
+                   "signatures, RSA-OAEP, PyCryptodome hashes/HMAC) in one pass.")
+    RULES = tuple(rule for command in COMMANDS for rule in command.RULES)
+    TRIGGERS = tuple(dict.fromkeys(t for command in COMMANDS for t in command.TRIGGERS))
+    BLOCK_RULES = tuple(rule for command in COMMANDS for rule in command.BLOCK_RULES)
+    REPORT_UNHANDLED = True

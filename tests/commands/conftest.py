@@ -1,0 +1,3 @@
+from tests.commands.behaviour import both_sides, run_both
+
+__all__ = ["both_sides", "run_both"]
