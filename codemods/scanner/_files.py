@@ -11,11 +11,15 @@ import tokenize
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import libcst as cst
 import pathspec
 
 from ._findings import FileReport, Status
+
+if TYPE_CHECKING:
+    from ._cache import ScanCache
 
 __all__ = ["DEFAULT_EXCLUDES", "MAX_FILE_BYTES", "Candidate", "prefilter_pattern", "scan_file",
            "walk"]
@@ -122,10 +126,9 @@ def walk(roots: Sequence[str], *, excludes: Sequence[str] = (),
 
 
 def scan_file(candidate: Candidate, prefilter: re.Pattern[bytes],
-              max_bytes: int = MAX_FILE_BYTES) -> FileReport:
-    """Scan one file; every failure becomes a parse-failed disposition with its reason."""
-    from ._detect import detect  # the tables load once per process, on first use
-
+              max_bytes: int = MAX_FILE_BYTES, *, cache: ScanCache | None = None) -> FileReport:
+    """Scan one file; every failure becomes a parse-failed disposition with its reason.
+    With ``cache``, a file whose content was analysed before is not parsed again."""
     rel = candidate.rel
     try:
         size = os.path.getsize(candidate.path)
@@ -140,6 +143,19 @@ def scan_file(candidate: Candidate, prefilter: re.Pattern[bytes],
         return FileReport(rel, Status.PARSE_FAILED, "binary file (NUL bytes)")
     if prefilter.search(data) is None:
         return FileReport(rel, Status.PRE_FILTERED, "imports no cryptographic module")
+    if cache is None:
+        return _analyse(data, rel)
+    report = cache.get(data, rel)
+    if report is None:
+        report = _analyse(data, rel)
+        cache.put(data, report)
+    return report
+
+
+def _analyse(data: bytes, rel: str) -> FileReport:
+    """Decode, parse and detect: the expensive part, and the part the cache remembers."""
+    from ._detect import detect  # the tables load once per process, on first use
+
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)
