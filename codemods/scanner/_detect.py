@@ -25,6 +25,10 @@ TABLE: Mapping[str, Api] = MappingProxyType(
     {**_tables_pyca.TABLE, **_tables_std.TABLE, **_tables_libs.TABLE})
 FLUENT = _tables_pyca.FLUENT
 _FIELDS = string.Formatter()
+_MAX_CALL_DEPTH = 4
+#: Parameters that decide an algorithm's strength: unresolved, they make a finding low-confidence.
+_DEFINING = ("key_size", "curve", "hash", "mode", "padding", "cipher", "key_bits")
+Bindings = Mapping[str, cst.BaseExpression]
 _COMPACT = re.compile(r"^SHA-(\d)")
 
 
@@ -82,41 +86,109 @@ class _Detector:
 
     # -- describing a call -----------------------------------------------------------------------
     def describe(self, call: cst.Call, args: Sequence[cst.Arg] | None = None,
-                 setter: str | None = None, depth: int = 0) -> _Described | None:
-        if setter is None and call in self._memo:
+                 setter: str | None = None, depth: int = 0,
+                 bindings: Bindings | None = None) -> _Described | None:
+        """What ``call`` does; ``bindings``: the parameters of the local function it sits in,
+        when it was reached through a call of that function (``make(4096).sign(...)``)."""
+        memo = setter is None and not bindings
+        if memo and call in self._memo:
             return self._memo[call]
-        result = self._describe(call, args if args is not None else call.args, setter, depth)
-        if setter is None:
+        result = self._describe(call, args if args is not None else call.args, setter, depth,
+                                bindings or {})
+        if memo:
             self._memo[call] = result
         return result
 
-    def _lookup(self, func: cst.BaseExpression, suffix: str,
-                depth: int) -> tuple[str, Api, Mapping[str, Any], bool] | None:
+    def origin(self, expr: cst.BaseExpression,
+               bindings: Bindings | None = None) -> tuple[cst.Call, Bindings] | None:
+        """The call that built ``expr``'s object, followed into functions of this module that
+        return it (``def make(): return rsa.generate_private_key(...)``), with the parameter
+        bindings of those calls."""
+        bindings = bindings or {}
+        if isinstance(expr, cst.Name) and expr.value in bindings \
+                and self.resolver.is_parameter(expr):
+            expr = bindings[expr.value]
+        call = self.resolver.origin_call(expr)
+        for _ in range(_MAX_CALL_DEPTH):
+            if call is None:
+                return None
+            function = self.resolver.local_function(call.func)
+            returned = self.resolver.returned_value(function) if function is not None else None
+            if function is None or returned is None:
+                return call, bindings
+            bindings = self._bind(function, call, bindings)
+            call = self.resolver.origin_call(returned)
+        return None
+
+    def _bind(self, function: cst.FunctionDef, call: cst.Call,
+              bindings: Bindings) -> Bindings:
+        """``function``'s parameters at ``call``, itself inside a function bound by ``bindings``."""
+        return {name: (bindings[value.value] if isinstance(value, cst.Name)
+                       and value.value in bindings and self.resolver.is_parameter(value)
+                       else value)
+                for name, value in self.resolver.bind(function, call.args).items()}
+
+    def describe_object(self, expr: cst.BaseExpression, depth: int,
+                        bindings: Bindings | None = None) -> _Described | None:
+        """The call that built ``expr``'s object, described. A local function with several
+        returns counts when they all build the same type; parameters they disagree on (a key
+        size) become ``unknown``."""
+        found = self.origin(expr, bindings)
+        if found is None or depth > _MAX_CALL_DEPTH * 2:
+            return None
+        call, inner = found
+        described = self.describe(call, depth=depth + 1, bindings=inner)
+        function = self.resolver.local_function(call.func)
+        values = self.resolver.returned_values(function) if function is not None else None
+        if described is not None or function is None or values is None or len(values) < 2:
+            return described
+        bound = self._bind(function, call, inner)
+        parts = [self.describe_object(v, depth + 1, bound) for v in values]
+        first = parts[0]
+        if first is None or any(p is None or p.returns != first.returns or p.api != first.api
+                                for p in parts):
+            return None
+        known = [p for p in parts if p is not None]
+        params = {k: v if all(p.params.get(k) == v for p in known) else UNKNOWN
+                  for p in known for k, v in p.params.items()}
+        algorithms = first.algorithms if all(p.algorithms == first.algorithms for p in known) \
+            else (UNKNOWN,)
+        return _Described(first.api_name, first.api, MappingProxyType(params), algorithms,
+                          Confidence.MEDIUM if algorithms != (UNKNOWN,) else Confidence.LOW,
+                          first.returns)
+
+    def _value(self, expr: cst.BaseExpression, bindings: Bindings) -> Value:
+        if bindings and isinstance(expr, cst.Name) and expr.value in bindings \
+                and self.resolver.is_parameter(expr):
+            inner = self.resolver.value(bindings[expr.value])
+            return Value(inner.literal, inner.names, inner.call, indirect=True)
+        return self.resolver.value(expr)
+
+    def _lookup(self, func: cst.BaseExpression, suffix: str, depth: int,
+                bindings: Bindings) -> tuple[str, Api, Mapping[str, Any], bool] | None:
         for name in sorted(self.resolver.qualified_names(func)):
             api = TABLE.get(name + suffix)
             if api is not None:
                 return name + suffix, api, {}, False
         if isinstance(func, cst.Attribute) and depth < 6:
-            origin = self.resolver.origin_call(func.value)
-            if origin is not None:
-                recv = self.describe(origin, depth=depth + 1)
-                if recv is not None and recv.returns is not None:
-                    key = f"{recv.returns}.{func.attr.value}{suffix}"
-                    inherited = {**recv.params}
-                    if recv.algorithms and recv.algorithms[0] != UNKNOWN:
-                        inherited.setdefault("key_algorithm", recv.algorithms[0])
-                    api = TABLE.get(key)
-                    if api is not None:
-                        return key, api, inherited, True
-                    if recv.returns in FLUENT and not suffix:
-                        return key, Api(kind=None, library=recv.api.library,
-                                        returns=recv.returns), inherited, True
+            recv = self.describe_object(func.value, depth, bindings)
+            if recv is not None and recv.returns is not None:
+                key = f"{recv.returns}.{func.attr.value}{suffix}"
+                inherited = {**recv.params}
+                if recv.algorithms and recv.algorithms[0] != UNKNOWN:
+                    inherited.setdefault("key_algorithm", recv.algorithms[0])
+                api = TABLE.get(key)
+                if api is not None:
+                    return key, api, inherited, True
+                if recv.returns in FLUENT and not suffix:
+                    return key, Api(kind=None, library=recv.api.library,
+                                    returns=recv.returns), inherited, True
         return None
 
     def _describe(self, call: cst.Call, args: Sequence[cst.Arg], setter: str | None,
-                  depth: int) -> _Described | None:
+                  depth: int, bindings: Bindings) -> _Described | None:
         func = call.func
-        found = self._lookup(func, setter or "", depth)
+        found = self._lookup(func, setter or "", depth, bindings)
         if found is None:
             return None
         api_name, api, inherited, indirect = found
@@ -124,7 +196,7 @@ class _Detector:
         multi: list[Any] | None = None
         missing = False
         for pname, spec in api.params.items():
-            value, ind = self._read(args, spec, pname, params, depth)
+            value, ind = self._read(args, spec, pname, params, depth, bindings)
             indirect = indirect or ind
             if spec.each and isinstance(value, list):
                 multi = value
@@ -141,7 +213,7 @@ class _Detector:
                                for v in multi) or (UNKNOWN,)
         else:
             algorithms = (render(api.templates, params) or UNKNOWN,)
-        if UNKNOWN in algorithms:
+        if UNKNOWN in algorithms or any(params.get(p) == UNKNOWN for p in _DEFINING):
             confidence = Confidence.LOW
         elif missing or indirect:
             confidence = Confidence.MEDIUM
@@ -151,8 +223,9 @@ class _Detector:
                           api.returns)
 
     def _read(self, args: Sequence[cst.Arg], spec: Arg, pname: str, params: dict[str, Any],
-              depth: int) -> tuple[Any, bool]:
-        """Store parameter ``pname`` into ``params``; return (its value or MISSING, indirect)."""
+              depth: int, bindings: Bindings) -> tuple[Any, bool]:
+        """Store parameter ``pname`` into ``params``; return (its value or MISSING, indirect).
+        An argument that is there but cannot be resolved is stored as ``unknown``."""
         arg = find_arg(args, spec.pos, spec.kw)
         if arg is None:
             if spec.default is not None:
@@ -160,8 +233,7 @@ class _Detector:
                 return spec.default, False
             return MISSING, False
         if spec.origin is not None:
-            origin = self.resolver.origin_call(arg.value)
-            described = self.describe(origin, depth=depth + 1) if origin is not None else None
+            described = self.describe_object(arg.value, depth, bindings)
             if described is None:
                 return MISSING, False
             if spec.origin == "params":
@@ -174,12 +246,13 @@ class _Detector:
                 params[pname] = described.algorithms[0]
                 return described.algorithms[0], True
             return MISSING, True
-        value = self.resolver.value(arg.value)
+        value = self._value(arg.value, bindings)
         if spec.inner is not None:
             inner_call = value.call or self.resolver.origin_call(arg.value)
             if inner_call is None:
+                params.setdefault(pname, UNKNOWN)
                 return MISSING, value.indirect
-            return self._read(inner_call.args, spec.inner, pname, params, depth)
+            return self._read(inner_call.args, spec.inner, pname, params, depth, bindings)
         if spec.dict_key is not None:
             if isinstance(value.literal, dict) and spec.dict_key in value.literal:
                 value = Value(literal=value.literal[spec.dict_key], indirect=value.indirect)
@@ -197,6 +270,8 @@ class _Detector:
         token = self._token(spec, value)
         if token is not MISSING:
             params[pname] = token
+        else:
+            params.setdefault(pname, UNKNOWN)
         return token, value.indirect
 
     def _token(self, spec: Arg, value: Value) -> Any:

@@ -26,6 +26,8 @@ from libcst.metadata import (
 
 __all__ = ["MISSING", "Resolver", "Value", "find_arg"]
 
+_NESTED = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
 MISSING: Any = object()
 _MAX_DEPTH = 8
 _RESOLVED_SOURCES = (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
@@ -59,6 +61,29 @@ class _Index(cst.CSTVisitor):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None and isinstance(node.target, cst.Name):
             self.values[node.target] = node.value
+
+
+class _Returns(cst.CSTVisitor):
+    """The ``return`` statements of one function body, not of functions nested in it."""
+
+    def __init__(self) -> None:
+        self.returns: list[cst.Return] = []
+        self.yields = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.returns.append(node)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.yields = True
 
 
 def find_arg(args: Sequence[cst.Arg], pos: int | None, kw: str | None) -> cst.Arg | None:
@@ -161,6 +186,66 @@ class Resolver:
             if len(values) == 1 and calls and calls[0] is not None:
                 return calls[0]
         return None
+
+    # -- functions defined in the module (``def make(): return rsa.generate_private_key(...)``) --
+    def local_function(self, func: cst.BaseExpression) -> cst.FunctionDef | None:
+        """The ``def`` in this module that ``func`` names, when it is bound exactly once."""
+        if not isinstance(func, cst.Name):
+            return None
+        scope = self._scopes.get(func)
+        if scope is None:
+            return None
+        assignments = list(scope[func.value])
+        if len(assignments) == 1 and isinstance(assignments[0], Assignment) \
+                and isinstance(assignments[0].node, cst.FunctionDef):
+            return assignments[0].node
+        return None
+
+    def returned_values(self, function: cst.FunctionDef) -> list[cst.BaseExpression] | None:
+        """The expressions of ``function``'s ``return`` statements; None when it is a generator
+        or has a bare ``return`` (or none: it may fall off its end and return None)."""
+        visitor = _Returns()
+        function.body.visit(visitor)
+        values = [r.value for r in visitor.returns]
+        if visitor.yields or not values or any(v is None for v in values):
+            return None
+        return [v for v in values if v is not None]
+
+    def returned_value(self, function: cst.FunctionDef) -> cst.BaseExpression | None:
+        """What ``function`` returns, when its body has exactly one ``return EXPR`` (and is not
+        a generator); None otherwise: several returns could differ."""
+        values = self.returned_values(function)
+        return values[0] if values is not None and len(values) == 1 else None
+
+    def bind(self, function: cst.FunctionDef,
+             args: Sequence[cst.Arg]) -> dict[str, cst.BaseExpression]:
+        """Parameter name -> the expression it gets at a call with ``args`` (or its default).
+        Parameters that cannot be bound statically (``*args`` at the call) are left out."""
+        params = function.params
+        positional = [*params.posonly_params, *params.params]
+        bound: dict[str, cst.BaseExpression] = {}
+        for n, param in enumerate(positional):
+            arg = find_arg(args, n, None if n < len(params.posonly_params) else param.name.value)
+            if arg is not None:
+                bound[param.name.value] = arg.value
+            elif param.default is not None:
+                bound[param.name.value] = param.default
+        for param in params.kwonly_params:
+            arg = find_arg(args, None, param.name.value)
+            if arg is not None:
+                bound[param.name.value] = arg.value
+            elif param.default is not None:
+                bound[param.name.value] = param.default
+        return bound
+
+    def is_parameter(self, name: cst.Name) -> bool:
+        """True when ``name`` (where it is used) refers to a parameter of its function."""
+        scope = self._scopes.get(name)
+        if scope is None:
+            return False
+        assignments = list(scope[name.value])
+        return len(assignments) == 1 and isinstance(assignments[0], Assignment) \
+            and isinstance(assignments[0].node, cst.Param)
 
     def _literal(self, expr: cst.BaseExpression, depth: int) -> Any:
         """A Python value for literal expressions (and constants holding them); else MISSING."""
