@@ -290,6 +290,14 @@ class _Detector:
         return MISSING
 
     # -- findings --------------------------------------------------------------------------------
+    def reference(self, node: cst.CSTNode, api_name: str, api: Api) -> list[Finding]:
+        """A finding for ``api`` named, not called, at ``node`` (its arguments are unseen)."""
+        params = {**api.fixed, "use": "reference"}
+        algorithm = render(api.templates, params) or UNKNOWN
+        confidence = Confidence.LOW if algorithm == UNKNOWN else Confidence.MEDIUM
+        return self.finding(node, _Described(api_name, api, MappingProxyType(params),
+                                             (algorithm,), confidence, api.returns))
+
     def finding(self, node: cst.CSTNode, described: _Described) -> list[Finding]:
         kind = described.api.kind
         if kind is None:
@@ -304,6 +312,11 @@ class _Detector:
                 for alg in described.algorithms or (UNKNOWN,)]
 
 
+#: Libraries whose functions are reported when named without a call (hash constructors passed
+#: around as values are how hashlib and hmac pick an algorithm).
+_REFERENCED = frozenset({"hashlib", "hmac"})
+
+
 def _jsonable(value: Any) -> Any:
     """Parameters are JSON scalars: bytes become text, anything else its repr."""
     if isinstance(value, bytes):
@@ -314,16 +327,62 @@ def _jsonable(value: Any) -> Any:
 
 
 class _Walker(cst.CSTVisitor):
+    """Calls (and attribute setters) that match the tables; and stdlib hash functions named
+    without being called (``digest = hashlib.sha1``, ``{"digest": hashlib.sha256}``), which are
+    uses too: reported where they stand unless a detected call consumes them as an argument, or
+    they are assigned to a name that is called or passed to a detected call (reported there)."""
+
     def __init__(self, detector: _Detector) -> None:
         self.detector = detector
         self.findings: list[Finding] = []
+        self._consumed: set[cst.CSTNode] = set()
+        self._used: set[cst.CSTNode] = set()  # names called, or passed to detected calls
+        self._aliases: list[tuple[cst.Name | cst.Attribute, list[cst.Name]]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._consumed.add(node.func)
+        self._used.add(node.func)
         described = self.detector.describe(node)
         if described is not None:
             self.findings.extend(self.detector.finding(node, described))
+            self._consumed.update(arg.value for arg in node.args)
+            self._used.update(arg.value for arg in node.args)
+
+    def finish(self) -> None:
+        """Report the assigned references whose names were never used by a call."""
+        for value, targets in self._aliases:
+            if not any(read in self._used for t in targets
+                       for read in self.detector.resolver.reads(t)):
+                self._consumed.discard(value)
+                self._reference(value)
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        return not self._reference(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self._reference(node)
+
+    def _reference(self, node: cst.Name | cst.Attribute) -> bool:
+        """Report ``node`` if it names a referenced API; True when it did."""
+        if node in self._consumed:
+            return False
+        for name in sorted(self.detector.resolver.imported_names(node)):
+            api = TABLE.get(name)
+            if api is not None and api.kind is not None and api.library in _REFERENCED:
+                self.findings.extend(self.detector.reference(node, name, api))
+                return True
+        return False
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        names = [t.target for t in node.targets if isinstance(t.target, cst.Name)]
+        if names and isinstance(node.value, cst.Name | cst.Attribute):
+            self._consumed.add(node.value)  # an alias or constant: decided in finish()
+            self._aliases.append((node.value, names))
         for target in node.targets:
             t = target.target
             if isinstance(t, cst.Attribute):
@@ -341,4 +400,5 @@ def detect(module: cst.Module, path: str, text: str | None = None) -> list[Findi
     detector = _Detector(wrapper, path, lines)
     walker = _Walker(detector)
     wrapper.visit(walker)
+    walker.finish()
     return sorted(walker.findings, key=lambda f: (f.line, f.column, f.kind, f.algorithm))

@@ -238,6 +238,17 @@ class Resolver:
                 bound[param.name.value] = param.default
         return bound
 
+    def imported_names(self, expr: cst.Name | cst.Attribute) -> frozenset[str]:
+        """The imported (or builtin) names ``expr`` denotes by itself, without following
+        assignments: ``hashlib.sha1`` or an imported ``md5``, not a variable holding one."""
+        return frozenset(q.name for q in self._qualified_meta(expr)
+                         if q.source in _RESOLVED_SOURCES)
+
+    def reads(self, target: cst.Name) -> list[cst.CSTNode]:
+        """The nodes where the name ``target`` (an assignment target) is read in its scope."""
+        scope = self._scopes.get(target)
+        return [] if scope is None else [access.node for access in scope.accesses[target.value]]
+
     def is_parameter(self, name: cst.Name) -> bool:
         """True when ``name`` (where it is used) refers to a parameter of its function."""
         scope = self._scopes.get(name)
