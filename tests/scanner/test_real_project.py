@@ -84,7 +84,7 @@ def test_django_scan_lists_every_grep_hit(django_tree: Path) -> None:
     at = {(i.finding.file, i.finding.line) for i in result.items}
     hits = grep_uses(django_tree)
     missed = []
-    for file, line, name in hits:
+    for file, line, _name in hits:
         if (file, line) in at:
             continue
         # `digest = hashlib.sha256` then `digest()`: the alias is reported where it is called
