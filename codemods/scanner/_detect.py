@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
 from . import _tables_libs, _tables_pyca, _tables_std
 from ._findings import UNKNOWN, Confidence, Finding
@@ -78,8 +78,8 @@ class _Detector:
     def __init__(self, wrapper: MetadataWrapper, path: str, lines: Sequence[str]) -> None:
         self.path = path
         self.lines = lines
-        # one batched traversal computes all three; Resolver's own resolve() calls hit the cache
-        wrapper.resolve_many((ScopeProvider, QualifiedNameProvider, PositionProvider))
+        # one batched traversal computes both; Resolver's own resolve() call hits the cache
+        wrapper.resolve_many((ScopeProvider, PositionProvider))
         self.resolver = Resolver(wrapper)
         self.positions = wrapper.resolve(PositionProvider)
         self._memo: dict[cst.Call, _Described | None] = {}

@@ -7,13 +7,21 @@ import functools
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._cache import ScanCache
 from ._classify import RISKS, Classification, classify
-from ._files import Candidate, prefilter_pattern, scan_file, walk
+from ._files import (
+    Candidate,
+    analyse,
+    prefilter_pattern,
+    scan_file,
+    tracked_prefixes,
+    triage,
+    walk,
+)
 from ._findings import FileReport, Finding, Status, finding_ids
 from ._risk import PRIORITY_ORDER, Ranked, rank
 from ._settings import ScanSettings
@@ -31,8 +39,30 @@ def _prefilter() -> Any:
     return prefilter_pattern({name.split(".")[0] for name in TABLE})
 
 
+@functools.cache
+def _tracked() -> frozenset[str]:
+    from ._detect import TABLE
+
+    return tracked_prefixes(TABLE)
+
+
 def _scan_one(candidate: Candidate, max_bytes: int, cache: ScanCache | None = None) -> FileReport:
     return scan_file(candidate, _prefilter(), max_bytes, cache=cache)
+
+
+def _analyse_many(work: list[tuple[str, bytes]], jobs: int, cache: ScanCache | None,
+                  done: Callable[[FileReport], None]) -> None:
+    """Parse and detect in ``jobs`` processes, largest file first, one file per task: a few
+    files carry all the work, so fine-grained tasks keep both workers busy to the end."""
+    work.sort(key=lambda w: len(w[1]), reverse=True)
+    if jobs <= 1 or len(work) <= 1:
+        for rel, data in work:
+            done(analyse(rel, data, cache))
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+        futures = [pool.submit(analyse, rel, data, cache) for rel, data in work]
+        for future in as_completed(futures):
+            done(future.result())
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +127,23 @@ def scan(paths: Sequence[str], settings: ScanSettings | None = None, *, jobs: in
         else:
             reports.append(entry)
     total = len(candidates)
-    worker = functools.partial(_scan_one, max_bytes=settings.max_file_bytes, cache=cache)
-    if jobs > 1 and total > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for n, report in enumerate(pool.map(worker, candidates,
-                                                chunksize=max(1, min(64, total // (jobs * 8)))), 1):
-                reports.append(report)
-                if progress is not None:
-                    progress(n, total)
-    else:
-        for n, candidate in enumerate(candidates, 1):
-            reports.append(worker(candidate))
-            if progress is not None:
-                progress(n, total)
+    count = 0
+
+    def done(report: FileReport) -> None:
+        nonlocal count
+        reports.append(report)
+        count += 1
+        if progress is not None:
+            progress(count, total)
+
+    work: list[tuple[str, bytes]] = []
+    for candidate in candidates:  # the cheap checks and the pre-filter run here, in order
+        found = triage(candidate, _prefilter(), settings.max_file_bytes, tracked=_tracked())
+        if isinstance(found, FileReport):
+            done(found)
+        else:
+            work.append((candidate.rel, found))
+    _analyse_many(work, jobs, cache, done)
     reports.sort(key=lambda r: r.path)
     findings = [finding for report in reports for finding in report.findings]
     items = []
