@@ -7,11 +7,13 @@ Offline, point ``AGILE_TEST_DJANGO_SDIST`` at the tarball or an unpacked tree.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,10 @@ from codemods.scanner import ScanResult, scan
 pytestmark = [pytest.mark.network, pytest.mark.slow]
 
 _ENV = "AGILE_TEST_DJANGO_SDIST"
+_DOWNLOADS = Path(tempfile.gettempdir()) / "agile-test-downloads"
+#: sha256 of the Django-5.2.tar.gz pip downloaded when this test was written: a copy kept for
+#: later runs is reused only if it still matches.
+_SHA256 = "1a47f7a7a3d43ce64570d350e008d2949abe8c7e21737b351b6a1611277c6d89"
 # grep -rnE '\b(hashlib|hmac|ssl)\.[A-Za-z_]+' --include=*.py, and calls of names imported with
 # `from hashlib|hmac|ssl import ...`
 _DOTTED = re.compile(r"\b(hashlib|hmac|ssl)\.([A-Za-z_]\w*)")
@@ -38,16 +44,28 @@ def _unpack(source: Path, into: Path) -> Path:
     return next(p for p in into.iterdir() if p.is_dir())
 
 
+def _cached_sdist() -> Path | None:
+    """The tarball a previous run downloaded (under the temp directory), if intact."""
+    tarball = _DOWNLOADS / "Django-5.2.tar.gz"
+    if tarball.is_file() and hashlib.sha256(tarball.read_bytes()).hexdigest() == _SHA256:
+        return tarball
+    return None
+
+
 @pytest.fixture(scope="module")
 def django_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if os.environ.get(_ENV):
         return _unpack(Path(os.environ[_ENV]), tmp_path_factory.mktemp("django"))
-    download = tmp_path_factory.mktemp("sdist")
+    cached = _cached_sdist()
+    if cached is not None:
+        return _unpack(cached, tmp_path_factory.mktemp("django"))
+    download = _DOWNLOADS
+    download.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "download", "django==5.2", "--no-deps", "--no-binary",
          ":all:", "--disable-pip-version-check", "-q", "-d", str(download)],
         capture_output=True, text=True, timeout=300, check=False)
-    tarballs = list(download.glob("*.tar.gz"))
+    tarballs = [t for t in [_cached_sdist()] if t is not None]
     if proc.returncode != 0 or not tarballs:
         pytest.skip(f"Django 5.2 sdist not available (pip download failed: "
                     f"{proc.stderr.strip()[-200:]!r}); needs registry access, or set {_ENV} to "
