@@ -10,11 +10,13 @@ then ``key.sign(...)``). It never guesses: what it cannot resolve comes back emp
 from __future__ import annotations
 
 import base64
+import builtins
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
+import libcst.helpers
 from libcst.metadata import (
     Assignment,
     MetadataWrapper,
@@ -114,6 +116,14 @@ class Resolver:
         index = _Index()
         self.module.visit(index)
         self._values = index.values
+        #: modules imported with ``from M import *`` at module level: an otherwise unbound name
+        #: may come from any of them
+        self._star_modules = tuple(
+            cst.helpers.get_full_name_for_node_or_raise(stmt.module)
+            for line in self.module.body if isinstance(line, cst.SimpleStatementLine)
+            for stmt in line.body
+            if isinstance(stmt, cst.ImportFrom) and isinstance(stmt.names, cst.ImportStar)
+            and stmt.module is not None and not stmt.relative)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _qualified_meta(self, node: cst.CSTNode) -> set[QualifiedName]:
@@ -121,6 +131,10 @@ class Resolver:
         # at: computing it for every node of a large module costs a fifth of a file's scan.
         scope = self._scopes.get(node)
         return set(scope.get_qualified_names_for(node)) if scope is not None else set()
+
+    def _unbound(self, name: cst.Name) -> bool:
+        scope = self._scopes.get(name)
+        return scope is not None and not scope[name.value] and name.value not in dir(builtins)
 
     def _assigned_values(self, name: cst.Name) -> Iterator[cst.BaseExpression | None]:
         """The values assigned to ``name`` where it is used (None for an unresolvable binding)."""
@@ -143,6 +157,8 @@ class Resolver:
             if found:
                 return frozenset(found)
         if isinstance(expr, cst.Name):
+            if self._star_modules and self._unbound(expr):
+                return frozenset(f"{m}.{expr.value}" for m in self._star_modules)
             out: set[str] = set()
             for value in self._assigned_values(expr):
                 if value is not None and isinstance(value, cst.Name | cst.Attribute):

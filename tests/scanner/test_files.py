@@ -95,4 +95,5 @@ def test_files_importing_only_untracked_names_are_pre_filtered(tmp_path: Path) -
     assert status["errors_only.py"][0] == "pre-filtered"
     assert "exception classes" in status["errors_only.py"][1]
     assert status["uses.py"][0] == status["star.py"][0] == "scanned"  # `*` may import anything
-    assert [(i.finding.file, i.finding.kind) for i in result.items] == [("uses.py", "tls-context")]
+    assert [(i.finding.file, i.finding.algorithm) for i in result.items] == [
+        ("star.py", "MD5"), ("uses.py", "TLS")]
