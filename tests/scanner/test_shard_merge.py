@@ -136,3 +136,11 @@ def test_cli_shard_and_merge(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["scan", "merge", str(bad)])
     assert result.exit_code == 1 and "not an agile scan JSON result" in result.output
     assert "scan merge [OPTIONS] FILES..." in runner.invoke(cli, ["scan", "merge", "--help"]).output
+
+
+def test_public_surface() -> None:
+    import codemods.scanner as scanner
+
+    assert {"Baseline", "ScanCache", "Shard", "apply_baseline", "default_cache_dir", "from_record",
+            "load_baseline", "load_result", "merge_cboms", "merge_results"} <= set(scanner.__all__)
+    assert all(hasattr(scanner, name) for name in scanner.__all__)
