@@ -65,6 +65,46 @@ class _Index(cst.CSTVisitor):
             self.values[node.target] = node.value
 
 
+def _index_small(statements: Sequence[cst.BaseSmallStatement],
+                 values: dict[cst.CSTNode, cst.BaseExpression]) -> None:
+    for small in statements:
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                if isinstance(target.target, cst.Name):
+                    values[target.target] = small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None \
+                and isinstance(small.target, cst.Name):
+            values[small.target] = small.value
+
+
+def _index_suite(suite: cst.BaseSuite, values: dict[cst.CSTNode, cst.BaseExpression]) -> None:
+    if isinstance(suite, cst.IndentedBlock):
+        _index_statements(suite.body, values)
+    elif isinstance(suite, cst.SimpleStatementSuite):
+        _index_small(suite.body, values)
+
+
+def _index_statements(statements: Sequence[cst.BaseStatement],
+                      values: dict[cst.CSTNode, cst.BaseExpression]) -> None:
+    """What :class:`_Index` collects, walking statements only: assignments are statements, so
+    the expressions (most of a module's nodes) need not be visited."""
+    for stmt in statements:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            _index_small(stmt.body, values)
+            continue
+        for attr in ("body", "orelse", "handlers", "finalbody", "cases"):
+            part = getattr(stmt, attr, None)
+            if isinstance(part, cst.BaseSuite):
+                _index_suite(part, values)
+            elif isinstance(part, cst.If):
+                _index_statements([part], values)
+            elif isinstance(part, cst.Else | cst.Finally):
+                _index_suite(part.body, values)
+            elif isinstance(part, Sequence):
+                for clause in part:  # except handlers, match cases
+                    _index_suite(clause.body, values)
+
+
 class _Returns(cst.CSTVisitor):
     """The ``return`` statements of one function body, not of functions nested in it."""
 
@@ -113,9 +153,8 @@ class Resolver:
     def __init__(self, wrapper: MetadataWrapper) -> None:
         self.module = wrapper.module
         self._scopes: Mapping[cst.CSTNode, Scope | None] = wrapper.resolve(ScopeProvider)
-        index = _Index()
-        self.module.visit(index)
-        self._values = index.values
+        self._values: dict[cst.CSTNode, cst.BaseExpression] = {}
+        _index_statements(self.module.body, self._values)
         #: modules imported with ``from M import *`` at module level: an otherwise unbound name
         #: may come from any of them
         self._star_modules = tuple(
