@@ -34,3 +34,15 @@ def test_quick_run_completes_and_reports_every_case(tmp_path: Path) -> None:
     data = json.loads(out_json.read_text(encoding="utf-8"))
     assert [r["case"] for r in data["results"]] == list(CASES)
     assert data["quick"] is True
+
+
+def test_tls_handshake_benchmark_runs(tmp_path: Path) -> None:
+    script = RUN.parent / "tls_handshake.py"
+    out_json = tmp_path / "tls.json"
+    result = subprocess.run([sys.executable, str(script), "--rounds", "1", "--n", "2",
+                             "--json", str(out_json)],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["raw_ratio"] > 0 and data["ratio"] > 0
+    assert "hybrid/classical ratio" in result.stdout

@@ -28,6 +28,7 @@ from cryptography.hazmat.backends.openssl import backend as _backend
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, mldsa, padding, rsa
 
+from .. import _der
 from .._types import Buffer
 from ..algorithms import Algorithm, Family
 from ..errors import InvalidArgument, InvalidKey, InvalidSignature
@@ -123,25 +124,7 @@ NATIVE_TYPES = (CompositePrivateKey, CompositePublicKey)
 
 def _strip_ec_public(der: bytes) -> bytes:
     """ECPrivateKey DER without its optional ``publicKey [1]`` field (as the draft requires)."""
-    def read(pos: int) -> tuple[int, int]:  # (start of content, end of element)
-        first = der[pos + 1]
-        if first < 0x80:
-            return pos + 2, pos + 2 + first
-        n = first & 0x7F
-        length = int.from_bytes(der[pos + 2:pos + 2 + n], "big")
-        return pos + 2 + n, pos + 2 + n + length
-
-    pos, end = read(0)
-    kept = bytearray()
-    while pos < end:
-        _, nxt = read(pos)
-        if der[pos] != 0xA1:
-            kept += der[pos:nxt]
-        pos = nxt
-    body = bytes(kept)
-    size = len(body)
-    head = bytes([size]) if size < 0x80 else b"\x81" + bytes([size])  # under 256 for all curves
-    return b"\x30" + head + body
+    return _der.encode(_der.SEQUENCE, b"".join(f for f in _der.children(der) if f[0] != 0xA1))
 
 
 class CompositeSignature:

@@ -1,8 +1,9 @@
 """Issue X.509 certificates (a CA and leaves) with a policy's signature algorithm.
 
 ML-DSA-44/65/87, Ed25519, Ed448, ECDSA (P-256/384/521) and RSA (PSS or PKCS#1 v1.5) sign through
-cryptography's x509 builder. Composite ML-DSA cannot: cryptography's x509 signs only with its own
-key types, and composite keys are agile's (``UnsupportedAlgorithm`` says so).
+cryptography's x509 builder. Composite ML-DSA keys and signatures (draft-ietf-lamps-pq-composite-
+sigs) are spliced into the certificate cryptography builds (see ``_composite_certs``); such
+certificates serve code signing and PKI pilots: OpenSSL cannot use them in TLS handshakes yet.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from .. import algorithms
 from .._atomic import write_atomic
 from ..algorithms import Algorithm, Family
 from ..errors import InvalidArgument, Reason, UnsupportedAlgorithm
+from ..providers._pyca_composite import CompositePrivateKey, CompositeSignature, composite_supported
+from . import _composite_certs as composite
 
 __all__ = ["Issued", "generate_private_key", "issue_ca", "issue_certificate", "load_issued"]
 
@@ -53,9 +56,12 @@ class Issued:
 
         Each file is written to a temporary file and renamed: no partial writes.
         """
-        key_pem = self.private_key.private_bytes(serialization.Encoding.PEM,
-                                                 serialization.PrivateFormat.PKCS8,
-                                                 serialization.NoEncryption())
+        if isinstance(self.private_key, CompositePrivateKey):
+            key_pem = composite.pkcs8_pem(self.algorithm, self.private_key)
+        else:
+            key_pem = self.private_key.private_bytes(serialization.Encoding.PEM,
+                                                     serialization.PrivateFormat.PKCS8,
+                                                     serialization.NoEncryption())
         certs = self.certificate_pem() + b"".join(
             c.public_bytes(serialization.Encoding.PEM) for c in chain)
         _atomic_write(Path(key_path), key_pem, 0o600)
@@ -71,11 +77,14 @@ def _signature_algorithm(algorithm: str | Algorithm) -> Algorithm:
     if alg.family is not Family.SIGNATURE:
         raise InvalidArgument(f"{alg.name} is a {alg.family} algorithm; certificates need a "
                               "signature algorithm (e.g. ML-DSA-65, ECDSA-P256-SHA256)")
-    if alg.params.get("combiner") == "composite-mldsa" or (alg.components and
-                                                          alg.components[0].startswith("ML-DSA")):
-        raise UnsupportedAlgorithm(
-            f"cannot issue {alg.name} certificates: cryptography's x509 builder cannot sign with "
-            "composite keys yet", Reason.OPERATION)
+    if composite.is_composite(alg):
+        if not composite_supported(alg):
+            raise UnsupportedAlgorithm(f"this OpenSSL build cannot run both components of "
+                                       f"{alg.name}", Reason.NO_PROVIDER)
+    elif alg.components:
+        raise UnsupportedAlgorithm(f"cannot issue {alg.name} certificates: of the hybrid "
+                                   "signatures only composite ML-DSA has a certificate format",
+                                   Reason.OPERATION)
     if alg.legacy:
         raise UnsupportedAlgorithm(f"will not issue {alg.name} certificates", Reason.LEGACY)
     return alg
@@ -84,6 +93,8 @@ def _signature_algorithm(algorithm: str | Algorithm) -> Algorithm:
 def generate_private_key(algorithm: str | Algorithm, *, rsa_bits: int = 3072) -> Any:
     """A new private key for signature ``algorithm`` (a cryptography key object)."""
     alg = _signature_algorithm(algorithm)
+    if composite.is_composite(alg):
+        return CompositeSignature(alg).generate()
     if alg.name in _MLDSA:
         return _MLDSA[alg.name].generate()
     if alg.name == "Ed25519":
@@ -98,13 +109,57 @@ def generate_private_key(algorithm: str | Algorithm, *, rsa_bits: int = 3072) ->
     raise UnsupportedAlgorithm(f"cannot issue {alg.name} certificates", Reason.OPERATION)
 
 
-def _sign(builder: x509.CertificateBuilder, key: Any, alg: Algorithm) -> x509.Certificate:
-    digest = _HASHES[str(alg.params["hash"])]() if "hash" in alg.params else None
+def _digest(alg: Algorithm) -> Any:
+    return _HASHES[str(alg.params["hash"])]() if "hash" in alg.params else None
+
+
+def _pss(alg: Algorithm) -> padding.PSS | None:
     if alg.key_type == "RSA" and alg.params.get("padding") == "PSS":
-        assert digest is not None
-        return builder.sign(key, digest, rsa_padding=padding.PSS(
-            mgf=padding.MGF1(digest), salt_length=padding.PSS.DIGEST_LENGTH))
-    return builder.sign(key, digest)
+        digest = _digest(alg)
+        return padding.PSS(mgf=padding.MGF1(digest), salt_length=padding.PSS.DIGEST_LENGTH)
+    return None
+
+
+def _sign(builder: x509.CertificateBuilder, key: Any, alg: Algorithm) -> x509.Certificate:
+    return builder.sign(key, _digest(alg), rsa_padding=_pss(alg))
+
+
+def _sign_bytes(key: Any, alg: Algorithm, data: bytes) -> bytes:
+    """``data`` signed as :func:`_sign` signs a TBSCertificate (same hash, padding, salt)."""
+    if composite.is_composite(alg):
+        return CompositeSignature(alg).sign(key, data, None)
+    digest = _digest(alg)
+    if isinstance(key, rsa.RSAPrivateKey):
+        return key.sign(data, _pss(alg) or padding.PKCS1v15(), digest)
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return key.sign(data, ec.ECDSA(digest))
+    return key.sign(data)  # type: ignore[no-any-return]  # ML-DSA (empty context) and EdDSA
+
+
+def _public_for_builder(key: Any, alg: Algorithm) -> Any:
+    return composite.stand_in_key().public_key() if composite.is_composite(alg) else \
+        key.public_key()
+
+
+def _key_identifier(key: Any, alg: Algorithm) -> x509.SubjectKeyIdentifier:
+    if composite.is_composite(alg):
+        return composite.key_identifier(key.public_key())
+    return x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+
+
+def _issue(builder: x509.CertificateBuilder, subject_key: Any, subject_alg: Algorithm,
+           issuer_key: Any, issuer_alg: Algorithm) -> x509.Certificate:
+    """Sign ``builder`` (its public key set by :func:`_public_for_builder`) as ``issuer_key``."""
+    subject_composite = composite.is_composite(subject_alg)
+    if not subject_composite and not composite.is_composite(issuer_alg):
+        return _sign(builder, issuer_key, issuer_alg)
+    if composite.is_composite(issuer_alg):
+        draft = builder.sign(composite.stand_in_key(), None)
+    else:
+        draft = _sign(builder, issuer_key, issuer_alg)
+    return composite.finish(
+        draft, subject=(subject_alg, subject_key.public_key()) if subject_composite else None,
+        issuer=issuer_alg, sign=lambda tbs: _sign_bytes(issuer_key, issuer_alg, tbs))
 
 
 def _validity(not_before: _dt.datetime | None, days: int) -> tuple[_dt.datetime, _dt.datetime]:
@@ -122,9 +177,9 @@ def issue_ca(algorithm: str | Algorithm, common_name: str = "agile test CA", *,
     key = generate_private_key(alg, rsa_bits=rsa_bits)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     start, end = _validity(not_before, days)
-    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    ski = _key_identifier(key, alg)
     builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .public_key(_public_for_builder(key, alg)).serial_number(x509.random_serial_number())
                .not_valid_before(start).not_valid_after(end)
                .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
                .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True,
@@ -133,7 +188,7 @@ def issue_ca(algorithm: str | Algorithm, common_name: str = "agile test CA", *,
                                             key_agreement=False, encipher_only=False,
                                             decipher_only=False), critical=True)
                .add_extension(ski, critical=False))
-    return Issued(_sign(builder, key, alg), key, alg)
+    return Issued(_issue(builder, key, alg, key, alg), key, alg)
 
 
 def _san(name: str) -> x509.GeneralName:
@@ -165,7 +220,7 @@ def issue_certificate(ca: Issued, algorithm: str | Algorithm, names: Sequence[st
         raise InvalidArgument("a leaf certificate needs server=True or client=True")
     ca_ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     builder = (x509.CertificateBuilder().subject_name(subject)
-               .issuer_name(ca.certificate.subject).public_key(key.public_key())
+               .issuer_name(ca.certificate.subject).public_key(_public_for_builder(key, alg))
                .serial_number(x509.random_serial_number())
                .not_valid_before(start).not_valid_after(end)
                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -177,11 +232,10 @@ def issue_certificate(ca: Issued, algorithm: str | Algorithm, names: Sequence[st
                .add_extension(x509.ExtendedKeyUsage(usages), critical=False)
                .add_extension(x509.SubjectAlternativeName([_san(n) for n in names]),
                               critical=False)
-               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                              critical=False)
+               .add_extension(_key_identifier(key, alg), critical=False)
                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
                    ca_ski), critical=False))
-    return Issued(_sign(builder, ca.private_key, ca.algorithm), key, alg)
+    return Issued(_issue(builder, key, alg, ca.private_key, ca.algorithm), key, alg)
 
 
 def load_issued(cert_path: str | os.PathLike[str],
@@ -189,7 +243,9 @@ def load_issued(cert_path: str | os.PathLike[str],
     """Load a certificate (PEM, the first in the file) and its PKCS#8 PEM key, e.g. a CA."""
     try:
         cert = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
-        key = serialization.load_pem_private_key(Path(key_path).read_bytes(), None)
+        key_pem = Path(key_path).read_bytes()
+        found = composite.load_pkcs8_pem(key_pem)
+        key = found[1] if found else serialization.load_pem_private_key(key_pem, None)
     except OSError as exc:
         raise InvalidArgument(f"cannot read {exc.filename}: {exc.strerror}") from None
     except ValueError as exc:
@@ -199,6 +255,12 @@ def load_issued(cert_path: str | os.PathLike[str],
     if alg is None:
         raise InvalidArgument(f"{os.fspath(cert_path)}: unknown signature algorithm "
                               f"{cert.signature_algorithm_oid.dotted_string}")
-    if cert.public_key() != key.public_key():
+    subject = composite.composite_public_key(cert)
+    if subject is not None:
+        matches = found is not None and found[0] is subject[0] and \
+            found[1].public_key().public_bytes_raw() == subject[1].public_bytes_raw()
+    else:
+        matches = found is None and cert.public_key() == key.public_key()
+    if not matches:
         raise InvalidArgument(f"{os.fspath(key_path)} is not the key of {os.fspath(cert_path)}")
     return Issued(cert, key, alg)

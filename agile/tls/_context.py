@@ -8,8 +8,10 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Literal
 
+from cryptography import x509
 from OpenSSL import SSL
 from OpenSSL.crypto import X509
 
@@ -17,6 +19,7 @@ from ..algorithms import Algorithm
 from ..errors import AgileError, Reason, UnsupportedAlgorithm
 from ..policy import Config, Policy
 from . import _binding
+from ._composite_certs import composite_public_key
 from ._connection import TLSConnection, handshake
 from ._errors import TLSError
 from ._policy import TLSPolicy, tls_policy
@@ -156,7 +159,22 @@ def client_context(policy: str | Policy | None = None, *, config: Config | None 
     return TLSContext("client", tls, ctx, verify=verify)
 
 
+def _refuse_composite(certfile: PathLike) -> None:
+    """Composite ML-DSA certificates have no TLS SignatureScheme in OpenSSL: say so up front."""
+    try:
+        cert = x509.load_pem_x509_certificate(Path(certfile).read_bytes())
+    except (OSError, ValueError):
+        return  # OpenSSL's own loading reports the problem
+    found = composite_public_key(cert)
+    if found is not None:
+        raise UnsupportedAlgorithm(
+            f"{os.fspath(certfile)!r} holds a {found[0].name} certificate: composite ML-DSA "
+            "certificates cannot be used in TLS handshakes (OpenSSL has no TLS signature scheme "
+            "for them); use an ML-DSA-65 certificate for TLS", Reason.OPERATION)
+
+
 def _use_certificate(ctx: SSL.Context, certfile: PathLike, keyfile: PathLike | None) -> None:
+    _refuse_composite(certfile)
     _load(lambda: ctx.use_certificate_chain_file(os.fspath(certfile)), "certificate", certfile)
     key = keyfile if keyfile is not None else certfile
     _load(lambda: ctx.use_privatekey_file(os.fspath(key)), "private key", key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, mldsa,
 
 from .. import algorithms
 from ..algorithms import Algorithm
+from ._composite_certs import composite_public_key
 
 __all__ = ["CertificateInfo", "HandshakeFacts", "describe_certificate"]
 
@@ -50,8 +52,20 @@ def _key_algorithm(key: object) -> str:
     return type(key).__name__
 
 
+def _subject_key_algorithm(cert: x509.Certificate) -> str:
+    found = composite_public_key(cert)
+    return found[0].name if found is not None else _key_algorithm(cert.public_key())
+
+
 def signature_algorithm_of(cert: x509.Certificate) -> Algorithm | None:
     """The registry algorithm of ``cert``'s signature (by OID; RSA-PSS by its hash)."""
+    return _cached_signature_algorithm(cert, len(algorithms.all_algorithms()))
+
+
+# Peers present the same certificates handshake after handshake: describing one means parsing
+# its public key, so results are cached per certificate (and per registry size, which only grows).
+@functools.lru_cache(maxsize=256)
+def _cached_signature_algorithm(cert: x509.Certificate, _registry_size: int) -> Algorithm | None:
     oid = cert.signature_algorithm_oid.dotted_string
     found = algorithms.by_oid(oid)
     if oid == "1.2.840.113549.1.1.10":  # RSASSA-PSS: one OID, the hash is a parameter
@@ -62,10 +76,16 @@ def signature_algorithm_of(cert: x509.Certificate) -> Algorithm | None:
 
 
 def describe_certificate(cert: x509.Certificate) -> CertificateInfo:
+    """Subject, issuer, key and signature algorithms, validity and fingerprint of ``cert``."""
+    return _cached_description(cert, len(algorithms.all_algorithms()))
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_description(cert: x509.Certificate, _registry_size: int) -> CertificateInfo:
     alg = signature_algorithm_of(cert)
     return CertificateInfo(
         subject=cert.subject.rfc4514_string(), issuer=cert.issuer.rfc4514_string(),
-        key_algorithm=_key_algorithm(cert.public_key()),
+        key_algorithm=_subject_key_algorithm(cert),
         signature_algorithm=alg.name if alg is not None else cert.signature_algorithm_oid.dotted_string,
         not_before=cert.not_valid_before_utc.isoformat(),
         not_after=cert.not_valid_after_utc.isoformat(),

@@ -62,8 +62,37 @@ def _schemes(alg: Algorithm) -> tuple[tuple[int, str], ...]:
     return tuple(found) if isinstance(found, tuple) else ()
 
 
+class _Index:
+    """TLS code points -> registry descriptors, rebuilt when the registry grows (it only grows)."""
+
+    def __init__(self, registry: tuple[Algorithm, ...]) -> None:
+        self.size = len(registry)
+        self.groups = tuple(a for a in registry if "tls_group" in a.params)
+        self.group_by_code = {int(str(g.params["tls_group"])): g for g in reversed(self.groups)}
+        self.group_by_name = {str(g.params["tls_group_name"]).lower(): g
+                              for g in reversed(self.groups)}
+        self.signature_by_scheme: dict[int, Algorithm] = {}
+        self.scheme_names: dict[int, str] = {}
+        for alg in registry:
+            if alg.family is Family.SIGNATURE:
+                for code, name in _schemes(alg):
+                    self.signature_by_scheme.setdefault(code, alg)
+                    self.scheme_names.setdefault(code, name)
+
+
+_index: _Index | None = None
+
+
+def _tls_index() -> _Index:
+    global _index
+    registry = algorithms.all_algorithms()
+    if _index is None or _index.size != len(registry):
+        _index = _Index(registry)
+    return _index
+
+
 def _tls_groups() -> tuple[Algorithm, ...]:
-    return tuple(a for a in algorithms.all_algorithms() if "tls_group" in a.params)
+    return _tls_index().groups
 
 
 def tls_group_for(alg: Algorithm) -> Algorithm | None:
@@ -79,31 +108,22 @@ def tls_group_for(alg: Algorithm) -> Algorithm | None:
 
 def group_by_code(code: int) -> Algorithm | None:
     """The registry group with TLS NamedGroup code point ``code``."""
-    return next((g for g in _tls_groups() if g.params["tls_group"] == code), None)
+    return _tls_index().group_by_code.get(code)
 
 
 def group_by_name(name: str) -> Algorithm | None:
     """The registry group OpenSSL calls ``name`` (the IANA name, in any letter case)."""
-    key = name.lower()
-    return next((g for g in _tls_groups() if str(g.params["tls_group_name"]).lower() == key),
-                None)
+    return _tls_index().group_by_name.get(name.lower())
 
 
 def signature_by_scheme(code: int) -> Algorithm | None:
     """The registry signature algorithm of TLS SignatureScheme ``code``."""
-    for alg in algorithms.in_family(Family.SIGNATURE):
-        if any(c == code for c, _ in _schemes(alg)):
-            return alg
-    return None
+    return _tls_index().signature_by_scheme.get(code)
 
 
 def scheme_name(code: int) -> str:
     """The IANA name of SignatureScheme ``code`` (``0x....`` when the registry lacks it)."""
-    for alg in algorithms.in_family(Family.SIGNATURE):
-        for c, name in _schemes(alg):
-            if c == code:
-                return name
-    return f"0x{code:04x}"
+    return _tls_index().scheme_names.get(code, f"0x{code:04x}")
 
 
 def group_name(code: int) -> str:

@@ -111,13 +111,23 @@ def _free_port() -> int:
 @pytest.fixture
 def openssl_server(pki: Pki) -> Iterator[tuple[str, int]]:
     """The system ``openssl s_server`` (OpenSSL 3.0: classical groups only), ECDSA certificate."""
+    yield from _openssl_s_server(pki, [])
+
+
+@pytest.fixture
+def openssl_tls12_server(pki: Pki) -> Iterator[tuple[str, int]]:
+    """``openssl s_server -tls1_2``: a server that speaks TLS 1.2 only (ECDHE, ECDSA)."""
+    yield from _openssl_s_server(pki, ["-tls1_2"])
+
+
+def _openssl_s_server(pki: Pki, extra: list[str]) -> Iterator[tuple[str, int]]:
     exe = shutil.which("openssl")
     if exe is None:
         pytest.skip("no openssl command")
     port = _free_port()
     cert, key = pki.ec_server
     proc = subprocess.Popen([exe, "s_server", "-accept", f"127.0.0.1:{port}", "-cert", str(cert),
-                             "-key", str(key), "-naccept", "20", "-quiet"],
+                             "-key", str(key), "-naccept", "20", "-quiet", *extra],
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     try:
