@@ -26,6 +26,28 @@ TABLE: Mapping[str, Api] = MappingProxyType(
 FLUENT = _tables_pyca.FLUENT
 _FIELDS = string.Formatter()
 _MAX_CALL_DEPTH = 4
+_A = "cryptography.hazmat.primitives.asymmetric."
+_RSA_PADDINGS = frozenset(f"{_A}padding.{p}" for p in ("PSS", "PKCS1v15", "OAEP"))
+_ECDSA, _ECDH = frozenset({f"{_A}ec.ECDSA"}), frozenset({f"{_A}ec.ECDH"})
+#: method -> (API, argument position, keyword, qualified names that argument's call must have)
+_SHAPED: Mapping[str, tuple[tuple[str, int, str, frozenset[str]], ...]] = {
+    "sign": ((f"{_A}rsa.RSAPrivateKey.sign", 1, "padding", _RSA_PADDINGS),
+             (f"{_A}ec.EllipticCurvePrivateKey.sign", 1, "signature_algorithm", _ECDSA)),
+    "verify": ((f"{_A}rsa.RSAPublicKey.verify", 2, "padding", _RSA_PADDINGS),
+               (f"{_A}ec.EllipticCurvePublicKey.verify", 2, "signature_algorithm", _ECDSA)),
+    "encrypt": ((f"{_A}rsa.RSAPublicKey.encrypt", 1, "padding", _RSA_PADDINGS),),
+    "decrypt": ((f"{_A}rsa.RSAPrivateKey.decrypt", 1, "padding", _RSA_PADDINGS),),
+    "exchange": ((f"{_A}ec.EllipticCurvePrivateKey.exchange", 0, "algorithm", _ECDH),),
+}
+#: Methods that perform the algorithm of the object they are called on.
+_OPERATIONS = frozenset({
+    "sign", "verify", "encrypt", "decrypt", "encrypt_and_digest", "decrypt_and_verify",
+    "exchange", "derive", "encapsulate", "decapsulate", "update", "finalize", "finalize_with_tag",
+    "digest", "hexdigest", "hexverify", "encryptor", "decryptor", "rotate", "wrap_socket",
+    "make_signed_token", "add_signature", "seal", "unseal"})
+#: Functions returning N random bytes: a key made by them has N * 8 bits (and is not hard-coded).
+_RANDOM_BYTES = frozenset({"os.urandom", "secrets.token_bytes", "Crypto.Random.get_random_bytes",
+                           "Cryptodome.Random.get_random_bytes", "nacl.utils.random"})
 #: Parameters that decide an algorithm's strength: unresolved, they make a finding low-confidence.
 _DEFINING = ("key_size", "curve", "hash", "mode", "padding", "cipher", "key_bits")
 Bindings = Mapping[str, cst.BaseExpression]
@@ -164,31 +186,59 @@ class _Detector:
             return Value(inner.literal, inner.names, inner.call, indirect=True)
         return self.resolver.value(expr)
 
-    def _lookup(self, func: cst.BaseExpression, suffix: str, depth: int,
-                bindings: Bindings) -> tuple[str, Api, Mapping[str, Any], bool] | None:
+    def _lookup(self, func: cst.BaseExpression, suffix: str, depth: int, bindings: Bindings,
+                args: Sequence[cst.Arg] = ()) -> tuple[str, Api, Mapping[str, Any], bool] | None:
         for name in sorted(self.resolver.qualified_names(func)):
             api = TABLE.get(name + suffix)
             if api is not None:
                 return name + suffix, api, {}, False
         if isinstance(func, cst.Attribute) and depth < 6:
             recv = self.describe_object(func.value, depth, bindings)
-            if recv is not None and recv.returns is not None:
+            if recv is None:
+                return self._shaped(func.attr.value, suffix, args)
+            inherited = {**recv.params}
+            if recv.algorithms and recv.algorithms[0] != UNKNOWN:
+                inherited.setdefault("key_algorithm", recv.algorithms[0])
+            if recv.returns is not None:
                 key = f"{recv.returns}.{func.attr.value}{suffix}"
-                inherited = {**recv.params}
-                if recv.algorithms and recv.algorithms[0] != UNKNOWN:
-                    inherited.setdefault("key_algorithm", recv.algorithms[0])
                 api = TABLE.get(key)
                 if api is not None:
                     return key, api, inherited, True
                 if recv.returns in FLUENT and not suffix:
                     return key, Api(kind=None, library=recv.api.library,
                                     returns=recv.returns), inherited, True
+            if not suffix and recv.api.kind is not None and func.attr.value in _OPERATIONS:
+                # using an object the tables describe (hasher.update(), cipher.encryptor(),
+                # ctx.wrap_socket()) uses its algorithm: same kind, same algorithm
+                key = f"{recv.returns or recv.api_name}.{func.attr.value}"
+                return key, Api(kind=recv.api.kind, library=recv.api.library,
+                                templates=recv.algorithms,
+                                returns=recv.returns or f"{recv.api_name}()"), \
+                    {**inherited, "use": "operation"}, True
+        return None
+
+    def _shaped(self, method: str, suffix: str,
+                args: Sequence[cst.Arg]) -> tuple[str, Api, Mapping[str, Any], bool] | None:
+        """A method of an object of unknown type whose arguments only one API takes: pyca's
+        RSA padding objects, ``ec.ECDSA(...)`` and ``ec.ECDH()`` (``key.sign(d, PKCS1v15(),
+        SHA256())`` with ``key`` a parameter is an RSA signature)."""
+        if suffix:
+            return None
+        for api_name, pos, kw, marks in _SHAPED.get(method, ()):
+            arg = find_arg(args, pos, kw)
+            if arg is None:
+                continue
+            value = self.resolver.value(arg.value)
+            inner = value.call or self.resolver.origin_call(arg.value)
+            names = self.resolver.qualified_names(inner.func) if inner is not None else frozenset()
+            if names & marks:
+                return api_name, TABLE[api_name], {}, True
         return None
 
     def _describe(self, call: cst.Call, args: Sequence[cst.Arg], setter: str | None,
                   depth: int, bindings: Bindings) -> _Described | None:
         func = call.func
-        found = self._lookup(func, setter or "", depth, bindings)
+        found = self._lookup(func, setter or "", depth, bindings, args)
         if found is None:
             return None
         api_name, api, inherited, indirect = found
@@ -263,6 +313,9 @@ class _Detector:
                 params[pname] = "hard-coded"
                 params[f"{pname}_bits"] = len(value.literal) * 8
                 return "hard-coded", value.indirect
+            bits = self._random_bits(arg.value, depth, bindings)
+            if bits is not None:
+                params[f"{pname}_bits"] = bits
             return MISSING, value.indirect
         if spec.each and isinstance(value.literal, list):
             tokens = [self._token(spec, Value(literal=v)) for v in value.literal]
@@ -273,6 +326,23 @@ class _Detector:
         else:
             params.setdefault(pname, UNKNOWN)
         return token, value.indirect
+
+    def _random_bits(self, expr: cst.BaseExpression, depth: int,
+                     bindings: Bindings) -> int | None:
+        """The size in bits of a key made by ``os.urandom(32)``, ``get_random_bytes(16)``,
+        ``AESGCM.generate_key(bit_length=256)`` and the like (directly or through a variable)."""
+        found = self.origin(expr, bindings)
+        if found is None:
+            return None
+        call = found[0]
+        if self.resolver.qualified_names(call.func) & _RANDOM_BYTES:
+            arg = find_arg(call.args, 0, None) or find_arg(call.args, None, "nbytes") \
+                or find_arg(call.args, None, "n") or find_arg(call.args, None, "size")
+            n = self._value(arg.value, found[1]).literal if arg is not None else MISSING
+            return n * 8 if isinstance(n, int) and not isinstance(n, bool) else None
+        described = self.describe(call, depth=depth + 1, bindings=found[1])
+        bits = described.params.get("key_bits") if described is not None else None
+        return bits if isinstance(bits, int) else None
 
     def _token(self, spec: Arg, value: Value) -> Any:
         if spec.map is None:
@@ -401,4 +471,10 @@ def detect(module: cst.Module, path: str, text: str | None = None) -> list[Findi
     walker = _Walker(detector)
     wrapper.visit(walker)
     walker.finish()
-    return sorted(walker.findings, key=lambda f: (f.line, f.column, f.kind, f.algorithm))
+    # an operation on an object built on the same line (hashlib.sha256(d).hexdigest()) is the
+    # same use as the construction: one finding
+    built = {(f.line, f.kind, f.algorithm) for f in walker.findings
+             if f.parameters.get("use") != "operation"}
+    findings = [f for f in walker.findings if f.parameters.get("use") != "operation"
+                or (f.line, f.kind, f.algorithm) not in built]
+    return sorted(findings, key=lambda f: (f.line, f.column, f.kind, f.algorithm))

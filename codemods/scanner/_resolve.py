@@ -19,6 +19,8 @@ import libcst as cst
 import libcst.helpers
 from libcst.metadata import (
     Assignment,
+    ClassScope,
+    FunctionScope,
     MetadataWrapper,
     QualifiedName,
     QualifiedNameSource,
@@ -105,6 +107,42 @@ def _index_statements(statements: Sequence[cst.BaseStatement],
                     _index_suite(clause.body, values)
 
 
+class _SelfAssignments(cst.CSTVisitor):
+    """``self.NAME = value`` in the methods of each class (``self``: the first parameter)."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[cst.ClassDef, str], list[cst.BaseExpression]] = {}
+        self._stack: list[tuple[cst.ClassDef, str] | None] = []
+        self._classes: list[cst.ClassDef] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes.append(node)
+        self._stack.append(None)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._classes.pop()
+        self._stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        cls = self._classes[-1] if self._classes and self._stack[-1] is None else None
+        direct = cls is not None and any(stmt is node for stmt in cls.body.body)
+        first = node.params.params[0].name.value if node.params.params else None
+        self._stack.append((cls, first) if cls is not None and direct and first else None)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._stack.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        owner = self._stack[-1] if self._stack else None
+        if owner is None:
+            return
+        for target in node.targets:
+            t = target.target
+            if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) \
+                    and t.value.value == owner[1]:
+                self.found.setdefault((owner[0], t.attr.value), []).append(node.value)
+
+
 class _Returns(cst.CSTVisitor):
     """The ``return`` statements of one function body, not of functions nested in it."""
 
@@ -154,6 +192,7 @@ class Resolver:
         self.module = wrapper.module
         self._scopes: Mapping[cst.CSTNode, Scope | None] = wrapper.resolve(ScopeProvider)
         self._values: dict[cst.CSTNode, cst.BaseExpression] = {}
+        self._attributes: dict[tuple[cst.ClassDef, str], list[cst.BaseExpression]] | None = None
         _index_statements(self.module.body, self._values)
         #: modules imported with ``from M import *`` at module level: an otherwise unbound name
         #: may come from any of them
@@ -226,7 +265,34 @@ class Resolver:
             if len(values) == 1 and values[0] is not None:
                 inner = self.value(values[0], _depth + 1)
                 return Value(inner.literal, inner.names, inner.call, indirect=True)
+        attribute = self.instance_attribute(expr)
+        if attribute is not None:
+            inner = self.value(attribute, _depth + 1)
+            return Value(inner.literal, inner.names, inner.call, indirect=True)
         return Value()
+
+    def _class_attributes(self) -> dict[tuple[cst.ClassDef, str], list[cst.BaseExpression]]:
+        """``self.NAME = value`` assignments in the methods of each class of the module."""
+        if self._attributes is None:
+            collector = _SelfAssignments()
+            self.module.visit(collector)
+            self._attributes = collector.found
+        return self._attributes
+
+    def instance_attribute(self, expr: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The value of ``self.x`` (inside a method) when the class assigns ``self.x`` once."""
+        if not (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)):
+            return None
+        scope = self._scopes.get(expr.value)
+        if not isinstance(scope, FunctionScope) or not isinstance(scope.parent, ClassScope) \
+                or not isinstance(scope.node, cst.FunctionDef):
+            return None
+        params = scope.node.params.params
+        if not params or params[0].name.value != expr.value.value \
+                or not isinstance(scope.parent.node, cst.ClassDef):
+            return None
+        values = self._class_attributes().get((scope.parent.node, expr.attr.value), [])
+        return values[0] if len(values) == 1 else None
 
     def origin_call(self, expr: cst.BaseExpression, _depth: int = 0) -> cst.Call | None:
         """The call whose result ``expr`` is (``key`` in ``key = gen(...); key.sign()``)."""
@@ -234,6 +300,9 @@ class Resolver:
             return None
         if isinstance(expr, cst.Call):
             return expr
+        if isinstance(expr, cst.Attribute):
+            value = self.instance_attribute(expr)
+            return self.origin_call(value, _depth + 1) if value is not None else None
         if isinstance(expr, cst.Name):
             values = [v for v in self._assigned_values(expr)]
             calls = [self.origin_call(v, _depth + 1) for v in values if v is not None]

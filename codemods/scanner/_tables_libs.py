@@ -35,7 +35,7 @@ def _pycryptodome(p: str) -> dict[str, Api]:
                                            fixed={"key_type": "DSA"},
                                            key_size=Arg(pos=0, kw="bits")),
         **{f"{p}.Cipher.{mod}.new": api(
-            L, "cipher", "{cipher}-{key_bits}-{mode}", "{cipher}-{mode}", "{cipher}",
+            L, "cipher", "cipher=AES|{cipher}-{key_bits}-{mode}", "{cipher}-{mode}", "{cipher}",
             fixed={"cipher": name}, key=_KEY, mode=Arg(pos=1, kw="mode", map="mode"),
             iv=Arg(kw="iv", secret=True), nonce=Arg(kw="nonce", secret=True))
            for mod, name in ciphers.items()},

@@ -117,7 +117,7 @@ TABLE: dict[str, Api] = {
                          cipher=Arg(pos=0, kw="algorithm", map="cipher")),
     # ciphers and modes
     f"{H}ciphers.Cipher": api(
-        L, "cipher", "{cipher}-{key_bits}-{mode}", "{cipher}-{mode}", "{cipher}",
+        L, "cipher", "cipher=AES|{cipher}-{key_bits}-{mode}", "{cipher}-{mode}", "{cipher}",
         returns=f"{H}ciphers.Cipher",
         cipher=Arg(pos=0, kw="algorithm", map="cipher"),
         key=Arg(pos=0, kw="algorithm", inner=Arg(pos=0, kw="key", secret=True)),
