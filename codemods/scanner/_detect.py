@@ -217,6 +217,20 @@ class _Detector:
                     {**inherited, "use": "operation"}, True
         return None
 
+    def _expand(self, args: Sequence[cst.Arg]) -> Sequence[cst.Arg]:
+        """``f(**{"key_size": 2048})`` (or a name holding the dict) as keyword arguments."""
+        if not any(arg.star == "**" for arg in args):
+            return args
+        out: list[cst.Arg] = []
+        for arg in args:
+            items = self.resolver.dict_items(arg.value) if arg.star == "**" else None
+            if items is None:
+                out.append(arg)
+            else:
+                out.extend(cst.Arg(keyword=cst.Name(k), value=v) for k, v in items
+                           if k.isidentifier())
+        return out
+
     def _shaped(self, method: str, suffix: str,
                 args: Sequence[cst.Arg]) -> tuple[str, Api, Mapping[str, Any], bool] | None:
         """A method of an object of unknown type whose arguments only one API takes: pyca's
@@ -238,8 +252,15 @@ class _Detector:
     def _describe(self, call: cst.Call, args: Sequence[cst.Arg], setter: str | None,
                   depth: int, bindings: Bindings) -> _Described | None:
         func = call.func
+        args = self._expand(args)
         found = self._lookup(func, setter or "", depth, bindings, args)
         if found is None:
+            partial = self.resolver.origin_call(func) if isinstance(func, cst.Name) else None
+            if partial is not None and partial.args and depth < _MAX_CALL_DEPTH \
+                    and "functools.partial" in self.resolver.qualified_names(partial.func):
+                # make = functools.partial(gen, 65537); make(key_size=4096)
+                inner = cst.Call(func=partial.args[0].value, args=[*partial.args[1:], *args])
+                return self._describe(inner, inner.args, setter, depth + 1, bindings)
             return None
         api_name, api, inherited, indirect = found
         params: dict[str, Any] = {**inherited, **api.fixed}

@@ -74,6 +74,13 @@ def _index_small(statements: Sequence[cst.BaseSmallStatement],
             for target in small.targets:
                 if isinstance(target.target, cst.Name):
                     values[target.target] = small.value
+                elif isinstance(target.target, cst.Tuple | cst.List) \
+                        and isinstance(small.value, cst.Tuple | cst.List) \
+                        and len(target.target.elements) == len(small.value.elements):
+                    for name, value in zip(target.target.elements, small.value.elements,
+                                           strict=True):  # a, b = f(), g()
+                        if isinstance(name.value, cst.Name) and isinstance(value, cst.Element):
+                            values[name.value] = value.value
         elif isinstance(small, cst.AnnAssign) and small.value is not None \
                 and isinstance(small.target, cst.Name):
             values[small.target] = small.value
@@ -243,6 +250,9 @@ class Resolver:
                     out |= self.qualified_names(value, _depth + 1)
             return frozenset(out)
         if isinstance(expr, cst.Attribute):
+            held = self.instance_attribute(expr)  # self._gen = rsa.generate_private_key
+            if held is not None and isinstance(held, cst.Name | cst.Attribute):
+                return self.qualified_names(held, _depth + 1)
             base = self.qualified_names(expr.value, _depth + 1)
             return frozenset(f"{b}.{expr.attr.value}" for b in base)
         return frozenset()
@@ -293,6 +303,27 @@ class Resolver:
             return None
         values = self._class_attributes().get((scope.parent.node, expr.attr.value), [])
         return values[0] if len(values) == 1 else None
+
+    def dict_items(self, expr: cst.BaseExpression,
+                   _depth: int = 0) -> list[tuple[str, cst.BaseExpression]] | None:
+        """``(key, value expression)`` of the dict literal ``expr`` is (or a name holds)."""
+        if _depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.Dict):
+            items = []
+            for element in expr.elements:
+                if not isinstance(element, cst.DictElement):
+                    return None
+                key = self._literal(element.key, 0)
+                if not isinstance(key, str):
+                    return None
+                items.append((key, element.value))
+            return items
+        if isinstance(expr, cst.Name):
+            values = list(self._assigned_values(expr))
+            if len(values) == 1 and values[0] is not None:
+                return self.dict_items(values[0], _depth + 1)
+        return None
 
     def origin_call(self, expr: cst.BaseExpression, _depth: int = 0) -> cst.Call | None:
         """The call whose result ``expr`` is (``key`` in ``key = gen(...); key.sign()``)."""
