@@ -188,7 +188,10 @@ class _Detector:
 
     def _lookup(self, func: cst.BaseExpression, suffix: str, depth: int, bindings: Bindings,
                 args: Sequence[cst.Arg] = ()) -> tuple[str, Api, Mapping[str, Any], bool] | None:
-        for name in sorted(self.resolver.qualified_names(func)):
+        # libcst names `f(...).m` like `f.m`: a method of a call's result is the receiver's
+        # business (below), not a module function of the same name
+        chained = isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
+        for name in sorted(self.resolver.qualified_names(func)) if not chained else ():
             api = TABLE.get(name + suffix)
             if api is not None:
                 return name + suffix, api, {}, False

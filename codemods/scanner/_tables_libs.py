@@ -171,20 +171,31 @@ def _jwt() -> dict[str, Api]:
                                alg=Arg(pos=2, kw="algorithms", map="jose", each=True)),
         "jwcrypto.jwk.JWK.generate": api(
             "jwcrypto", "jwk-keygen", "key_type=RSA|RSA", "key_type=EC|EC-{curve}",
-            "key_type=OKP|{curve}", "key_type=oct|oct",
+            "key_type=OKP|{curve}",  # an oct key has no algorithm yet: unknown
             key_type=Arg(kw="kty", map="jose_kty"), key_size=Arg(kw="size"),
             curve=Arg(kw="crv", map="jose_crv")),
+        "jwcrypto.jws.JWS": api("jwcrypto", None, returns="jwcrypto.jws.JWS"),
         "jwcrypto.jws.JWS.add_signature": api("jwcrypto", "jwt-sign", "{alg}",
                                               alg=Arg(pos=1, kw="alg", map="jose")),
-        "jwcrypto.jwt.JWT": api("jwcrypto", "jwt-sign", "{alg}",
+        # the token is signed by make_signed_token, with the algorithm its header names
+        "jwcrypto.jwt.JWT": api("jwcrypto", None, returns="jwcrypto.jwt.JWT",
                                 alg=Arg(pos=0, kw="header", dict_key="alg", map="jose")),
+        "jwcrypto.jwt.JWT.make_signed_token": api("jwcrypto", "jwt-sign", "{alg}"),
+        "authlib.jose.JsonWebKey.generate_key": api(
+            "authlib", "jwk-keygen", "key_type=RSA|RSA", "key_type=EC|EC-{curve}",
+            "key_type=OKP|{curve}", key_type=Arg(pos=0, kw="kty", map="jose_kty"),
+            key_size=Arg(pos=1, kw="crv_or_size"),
+            curve=Arg(pos=1, kw="crv_or_size", map="jose_crv")),
         "authlib.jose.jwt.encode": api("authlib", "jwt-sign", "{alg}",
                                        alg=Arg(pos=0, kw="header", dict_key="alg", map="jose")),
         "authlib.jose.JsonWebToken": api("authlib", "jwt-verify", "{alg}",
                                          alg=Arg(pos=0, kw="algorithms", map="jose", each=True)),
-        "authlib.jose.JsonWebSignature": api("authlib", "jwt-verify", "{alg}",
-                                             alg=Arg(pos=0, kw="algorithms", map="jose",
-                                                     each=True)),
+        "authlib.jose.JsonWebSignature": api("authlib", None,
+                                             returns="authlib.jose.JsonWebSignature"),
+        **{f"authlib.jose.JsonWebSignature.{fn}": api(
+            "authlib", "jwt-sign", "{alg}", alg=Arg(pos=0, kw="protected", dict_key="alg",
+                                                    map="jose"))
+           for fn in ("serialize_compact", "serialize_json")},
     }
 
 

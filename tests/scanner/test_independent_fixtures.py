@@ -22,7 +22,7 @@ from codemods.scanner import Finding, ScanResult, scan
 CORPUS = Path(__file__).parent / "fixtures_independent"
 #: The issue's acceptance is 0.95 for both; these are what the scanner reaches today (a ratchet:
 #: raise them as detection improves, never lower them).
-PRECISION_FLOOR, RECALL_FLOOR = 0.94, 0.88
+PRECISION_FLOOR, RECALL_FLOOR = 0.95, 0.90
 _LABEL = re.compile(r"#\s*expect:\s*(.+?)\s*$")
 _TLS = {"TLSv1": "TLS-1.0", "TLSv1.1": "TLS-1.1", "TLSv1.2": "TLS-1.2", "SSLv3": "SSL-3.0",
         "SSLv2": "SSL-2.0"}
@@ -62,7 +62,8 @@ def corpus_names(f: Finding) -> set[str]:
         return {"DSA-" + params["hash"].replace("-", "")}
     if alg == "RSA-PKCS1v15" and kind.endswith(("encrypt", "decrypt")):
         return {"RSA-PKCS1v15-ENC"}
-    if _AES_NO_BITS.match(alg) or alg in ("EC", "ECDSA", "ECDH"):  # key length / curve unresolved
+    if _AES_NO_BITS.match(alg) or alg in ("EC", "ECDSA", "ECDH", "EdDSA"):  # curve, key size
+        # or AES key length unresolved
         return {"unknown"}
     return {alg}
 
