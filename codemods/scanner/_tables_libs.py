@@ -26,7 +26,8 @@ def _pycryptodome(p: str) -> dict[str, Api]:
                                           fixed={"key_type": "RSA"},
                                           data=Arg(pos=0, kw="extern_key", secret=True))
            for fn in ("import_key", "importKey")},
-        f"{p}.PublicKey.ECC.generate": api(L, "ec-keygen", "EC-{curve}", "EC", returns=ecc_key,
+        f"{p}.PublicKey.ECC.generate": api(L, "ec-keygen", "curve=Ed25519|Ed25519",
+                                           "curve=Ed448|Ed448", "EC-{curve}", "EC", returns=ecc_key,
                                            fixed={"key_type": "EC"},
                                            curve=Arg(kw="curve", map="curve")),
         f"{p}.PublicKey.ECC.import_key": api(L, "ec-key-load", "EC", returns=ecc_key,
@@ -142,8 +143,9 @@ def _paramiko() -> dict[str, Api]:
                "Ed25519Key": "ed25519key"}[cls]
         for q in (f"paramiko.{cls}", f"paramiko.{mod}.{cls}"):
             gen_alg = "EC-P{key_size}" if alg == "EC" else alg
-            table[f"{q}.generate"] = api("paramiko", f"{kind}-keygen", gen_alg, alg,
-                                         key_size=Arg(pos=0, kw="bits"))
+            table[f"{q}.generate"] = api(  # paramiko's ECDSAKey.generate defaults to P-256
+                "paramiko", f"{kind}-keygen", gen_alg, alg,
+                key_size=Arg(pos=0, kw="bits", default=256 if alg == "EC" else None))
             table[q] = api("paramiko", f"{kind}-key-load", alg)
             for fn in ("from_private_key_file", "from_private_key"):
                 table[f"{q}.{fn}"] = api("paramiko", f"{kind}-key-load", alg)

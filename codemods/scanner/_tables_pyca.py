@@ -65,11 +65,11 @@ TABLE: dict[str, Api] = {
         L, "rsa-verify", *_RSA_SIGN, padding=Arg(pos=2, kw="padding", map="rsa_padding"),
         hash=Arg(pos=3, kw="algorithm", map="hash")),
     f"{A}rsa.RSAPublicKey.encrypt": api(
-        L, "rsa-encrypt", "RSA-{padding}-{hash_c}", "RSA",
+        L, "rsa-encrypt", "padding=PKCS1v15|RSA-PKCS1v15", "RSA-{padding}-{hash_c}", "RSA",
         padding=Arg(pos=1, kw="padding", map="rsa_padding"),
         hash=Arg(pos=1, kw="padding", inner=Arg(pos=1, kw="algorithm", map="hash"))),
     f"{A}rsa.RSAPrivateKey.decrypt": api(
-        L, "rsa-decrypt", "RSA-{padding}-{hash_c}", "RSA",
+        L, "rsa-decrypt", "padding=PKCS1v15|RSA-PKCS1v15", "RSA-{padding}-{hash_c}", "RSA",
         padding=Arg(pos=1, kw="padding", map="rsa_padding"),
         hash=Arg(pos=1, kw="padding", inner=Arg(pos=1, kw="algorithm", map="hash"))),
     # EC
@@ -79,6 +79,9 @@ TABLE: dict[str, Api] = {
     f"{A}ec.derive_private_key": api(
         L, "ec-keygen", "EC-{curve}", "EC", returns=f"{A}ec.EllipticCurvePrivateKey",
         fixed={"key_type": "EC"}, curve=Arg(pos=1, kw="curve", map="curve")),
+    f"{A}ec.EllipticCurvePublicKey.from_encoded_point": api(
+        L, "ec-key-load", "EC-{curve}", "EC", returns=f"{A}ec.EllipticCurvePublicKey",
+        fixed={"key_type": "EC"}, curve=Arg(pos=0, kw="curve", map="curve")),
     f"{A}ec.EllipticCurvePrivateKey.public_key": api(
         L, None, returns=f"{A}ec.EllipticCurvePublicKey"),
     f"{A}ec.EllipticCurvePrivateKey.sign": api(
@@ -120,6 +123,7 @@ TABLE: dict[str, Api] = {
         L, "cipher", "cipher=AES|{cipher}-{key_bits}-{mode}", "{cipher}-{mode}", "{cipher}",
         returns=f"{H}ciphers.Cipher",
         cipher=Arg(pos=0, kw="algorithm", map="cipher"),
+        key_bits=Arg(pos=0, kw="algorithm", map="cipher_bits"),  # AES128 / AES256 fix it
         key=Arg(pos=0, kw="algorithm", inner=Arg(pos=0, kw="key", secret=True)),
         mode=Arg(pos=1, kw="mode", map="mode"),
         iv=Arg(pos=1, kw="mode", inner=Arg(pos=0, secret=True))),

@@ -4,7 +4,9 @@
 Matching is by file, line and algorithm. The corpus names some things differently from the
 scanner's ``algorithm`` field (its README, "Naming choices"): a key generation is ``RSA-2048``
 where the scanner reports ``RSA`` with ``key_size=2048``, Fernet is ``AES-128-CBC HMAC-SHA256``,
-an agile call is ``unknown``. :func:`corpus_names` is that translation, computed from the
+an agile call is ``unknown``, a name missing a parameter it needs (``AES-GCM`` without the key
+length, ``ECDSA`` without the curve) is ``unknown``, and setting a minimum TLS version on an
+existing context is not an algorithm use. :func:`corpus_names` is that translation, computed from the
 finding's facts only (algorithm, kind, parameters), never from the labels.
 """
 
@@ -22,7 +24,7 @@ from codemods.scanner import Finding, ScanResult, scan
 CORPUS = Path(__file__).parent / "fixtures_independent"
 #: The issue's acceptance is 0.95 for both; these are what the scanner reaches today (a ratchet:
 #: raise them as detection improves, never lower them).
-PRECISION_FLOOR, RECALL_FLOOR = 0.95, 0.90
+PRECISION_FLOOR, RECALL_FLOOR = 0.95, 0.94
 _LABEL = re.compile(r"#\s*expect:\s*(.+?)\s*$")
 _TLS = {"TLSv1": "TLS-1.0", "TLSv1.1": "TLS-1.1", "TLSv1.2": "TLS-1.2", "SSLv3": "SSL-3.0",
         "SSLv2": "SSL-2.0"}
@@ -49,12 +51,17 @@ def _sized(family: str, params: dict[str, Any]) -> str:
 def corpus_names(f: Finding) -> set[str]:
     """The corpus's spelling of what finding ``f`` reports."""
     alg, kind, params = f.algorithm, f.kind, dict(f.parameters)
+    if kind in ("tls-min-version", "tls-max-version", "tls-ciphers"):
+        return set()  # configuring an existing context: the corpus labels no algorithm use
     if alg in ("unknown", "agile-managed"):
         return {"unknown"}
+    if kind == "x25519-box":
+        return {"X25519", "XSalsa20-Poly1305"}
     if alg == "Fernet":
         return {"AES-128-CBC", "HMAC-SHA256"}
     if alg == "TLS":
-        return {_TLS.get(str(params.get("protocol")), "TLS")}
+        protocol = str(params.get("protocol"))
+        return {"unknown" if protocol == "unknown" else _TLS.get(protocol, "TLS")}
     if alg in ("RSA", "DSA", "DH") and (kind.endswith(("keygen", "key-load", "params"))
                                         or alg == "DH"):
         return {_sized(alg, params)}
@@ -62,6 +69,8 @@ def corpus_names(f: Finding) -> set[str]:
         return {"DSA-" + params["hash"].replace("-", "")}
     if alg == "RSA-PKCS1v15" and kind.endswith(("encrypt", "decrypt")):
         return {"RSA-PKCS1v15-ENC"}
+    if alg == "RSA":  # a signature or encryption whose padding or hash is unresolved
+        return {"unknown"}
     if _AES_NO_BITS.match(alg) or alg in ("EC", "ECDSA", "ECDH", "EdDSA"):  # curve, key size
         # or AES key length unresolved
         return {"unknown"}
