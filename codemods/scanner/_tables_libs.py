@@ -95,6 +95,7 @@ def _pycryptodome(p: str) -> dict[str, Api]:
 
 _RSA = "rsa"  # python-rsa
 _ECDSA_SK, _ECDSA_VK = "ecdsa.keys.SigningKey", "ecdsa.keys.VerifyingKey"
+# sign/verify hash with the key's hashfunc, SHA-1 unless the key was made with another one
 _ECDSA_SIGN = ("ECDSA-{curve}-{hash_c}", "ECDSA-{curve}", "ECDSA")
 
 
@@ -116,12 +117,12 @@ def _ecdsa() -> dict[str, Api]:
         })
     table.update({
         f"{_ECDSA_SK}.sign": api("ecdsa", "ecdsa-sign", *_ECDSA_SIGN,
-                                 hash=Arg(kw="hashfunc", map="hash")),
+                                 hash=Arg(kw="hashfunc", map="hash", default="SHA-1")),
         f"{_ECDSA_SK}.sign_deterministic": api("ecdsa", "ecdsa-sign", *_ECDSA_SIGN,
-                                               hash=Arg(kw="hashfunc", map="hash")),
+                                               hash=Arg(kw="hashfunc", map="hash", default="SHA-1")),
         f"{_ECDSA_SK}.get_verifying_key": api("ecdsa", None, returns=_ECDSA_VK),
         f"{_ECDSA_VK}.verify": api("ecdsa", "ecdsa-verify", *_ECDSA_SIGN,
-                                   hash=Arg(kw="hashfunc", map="hash")),
+                                   hash=Arg(kw="hashfunc", map="hash", default="SHA-1")),
         "ecdsa.ECDH": api("ecdsa", "ecdh", "ECDH-{curve}", "ECDH",
                           curve=Arg(kw="curve", map="curve")),
         "ecdsa.ecdh.ECDH": api("ecdsa", "ecdh", "ECDH-{curve}", "ECDH",

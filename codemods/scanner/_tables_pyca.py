@@ -104,6 +104,9 @@ TABLE: dict[str, Api] = {
     f"{A}dsa.generate_private_key": api(
         L, "dsa-keygen", "DSA", returns=f"{A}dsa.DSAPrivateKey", fixed={"key_type": "DSA"},
         key_size=Arg(pos=0, kw="key_size")),
+    f"{A}dsa.DSAPrivateKey.public_key": api(L, None, returns=f"{A}dsa.DSAPublicKey"),
+    f"{A}dsa.DSAPublicKey.verify": api(L, "dsa-verify", "DSA", hash=Arg(pos=2, kw="algorithm",
+                                                                       map="hash")),
     f"{A}dsa.DSAPrivateKey.sign": api(L, "dsa-sign", "DSA", hash=Arg(pos=1, kw="algorithm",
                                                                        map="hash")),
     f"{A}dh.generate_parameters": api(
@@ -153,6 +156,7 @@ TABLE: dict[str, Api] = {
         key=Arg(pos=0, kw="wrapping_key", secret=True)),
     # Fernet
     "cryptography.fernet.Fernet": api(L, "fernet", "Fernet", key=_KEY),
+    "cryptography.fernet.Fernet.generate_key": api(L, "fernet-keygen", "Fernet"),
     "cryptography.fernet.MultiFernet": api(L, "fernet", "Fernet"),
     # X.509 signing: the algorithm follows the signing key (when built in view) and the hash
     **{f"cryptography.x509.{b}": api(L, None, returns=f"cryptography.x509.{b}")
