@@ -105,6 +105,7 @@ class _Detector:
         self.resolver = Resolver(wrapper)
         self.positions = wrapper.resolve(PositionProvider)
         self._memo: dict[cst.Call, _Described | None] = {}
+        self._rebuilding: set[str] = set()  # builder names being resolved (cycle guard)
 
     # -- describing a call -----------------------------------------------------------------------
     def describe(self, call: cst.Call, args: Sequence[cst.Arg] | None = None,
@@ -112,7 +113,7 @@ class _Detector:
                  bindings: Bindings | None = None) -> _Described | None:
         """What ``call`` does; ``bindings``: the parameters of the local function it sits in,
         when it was reached through a call of that function (``make(4096).sign(...)``)."""
-        memo = setter is None and not bindings
+        memo = setter is None and not bindings and not self._rebuilding
         if memo and call in self._memo:
             return self._memo[call]
         result = self._describe(call, args if args is not None else call.args, setter, depth,
@@ -142,6 +143,26 @@ class _Detector:
             call = self.resolver.origin_call(returned)
         return None
 
+    def _rebuilt(self, expr: cst.BaseExpression, depth: int,
+                 bindings: Bindings | None) -> _Described | None:
+        """A builder variable assigned several times (``builder = builder.public_key(k)``):
+        the builder type, when every assignment that can be described is that builder."""
+        if not isinstance(expr, cst.Name) or expr.value in self._rebuilding:
+            return None
+        values = self.resolver.assigned_values(expr)
+        if len(values) < 2 or any(v is None for v in values):
+            return None
+        self._rebuilding.add(expr.value)
+        try:
+            parts = [p for v in values if v is not None
+                     if (p := self.describe_object(v, depth + 1, bindings)) is not None]
+        finally:
+            self._rebuilding.discard(expr.value)
+        if not parts or any(p.returns != parts[0].returns for p in parts) \
+                or parts[0].returns not in FLUENT:
+            return None
+        return parts[0]
+
     def _bind(self, function: cst.FunctionDef, call: cst.Call,
               bindings: Bindings) -> Bindings:
         """``function``'s parameters at ``call``, itself inside a function bound by ``bindings``."""
@@ -155,9 +176,11 @@ class _Detector:
         """The call that built ``expr``'s object, described. A local function with several
         returns counts when they all build the same type; parameters they disagree on (a key
         size) become ``unknown``."""
-        found = self.origin(expr, bindings)
-        if found is None or depth > _MAX_CALL_DEPTH * 2:
+        if depth > _MAX_CALL_DEPTH * 2:
             return None
+        found = self.origin(expr, bindings)
+        if found is None:
+            return self._rebuilt(expr, depth, bindings)
         call, inner = found
         described = self.describe(call, depth=depth + 1, bindings=inner)
         function = self.resolver.local_function(call.func)

@@ -232,6 +232,10 @@ class Resolver:
             else:
                 yield None
 
+    def assigned_values(self, name: cst.Name) -> list[cst.BaseExpression | None]:
+        """Every value assigned to ``name`` in its scope (None where one is not an assignment)."""
+        return list(self._assigned_values(name))
+
     # -- queries ---------------------------------------------------------------------------------
     def qualified_names(self, expr: cst.BaseExpression, _depth: int = 0) -> frozenset[str]:
         """Fully-qualified names ``expr`` may denote (empty when unknown)."""
