@@ -285,7 +285,10 @@ class _Detector:
             if partial is not None and partial.args and depth < _MAX_CALL_DEPTH \
                     and "functools.partial" in self.resolver.qualified_names(partial.func):
                 # make = functools.partial(gen, 65537); make(key_size=4096)
-                inner = cst.Call(func=partial.args[0].value, args=[*partial.args[1:], *args])
+                merged = [*partial.args[1:], *args]  # positional first, as Python binds them
+                inner = cst.Call(func=partial.args[0].value,
+                                 args=[*(a for a in merged if a.keyword is None and not a.star),
+                                       *(a for a in merged if a.keyword is not None or a.star)])
                 return self._describe(inner, inner.args, setter, depth + 1, bindings)
             return None
         api_name, api, inherited, indirect = found
