@@ -73,6 +73,11 @@ def _pycryptodome(p: str) -> dict[str, Api]:
         f"{p}.Signature.DSS.DssSigScheme.sign": api(
             L, "dsa-sign", "key_type=EC|ECDSA-{curve}-{hash_c}", "key_type=EC|ECDSA",
             "key_type=DSA|DSA", hash=Arg(pos=0, kw="msg_hash", origin="algorithm")),
+        f"{p}.Signature.eddsa.new": api(L, None, returns=f"{p}.Signature.eddsa.EdDSASigScheme",
+                                        key_origin=Arg(pos=0, kw="key", origin="params")),
+        **{f"{p}.Signature.eddsa.EdDSASigScheme.{fn}": api(
+            L, f"eddsa-{fn}", "curve=Ed25519|Ed25519", "curve=Ed448|Ed448")
+           for fn in ("sign", "verify")},
         f"{p}.Hash.HMAC.new": api(L, "hmac", "HMAC-{hash_c}", "HMAC-MD5",
                                   key=Arg(pos=0, kw="key", secret=True),
                                   hash=Arg(pos=2, kw="digestmod", map="hash")),
@@ -168,6 +173,11 @@ def _jwt() -> dict[str, Api]:
                                alg=Arg(pos=2, kw="algorithm", map="jose", default="HMAC-SHA256"),
                                key=Arg(pos=1, kw="key", secret=True)),
         "jose.jwt.decode": api("python-jose", "jwt-verify", "{alg}", alg=algs),
+        # jwe.encrypt(plaintext, key, encryption, algorithm): the key management algorithm, or
+        # the content encryption when the key is used directly ("dir")
+        "jose.jwe.encrypt": api("python-jose", "jwe-encrypt", "alg=direct|{enc}", "{alg}",
+                                enc=Arg(pos=2, kw="encryption", map="jose", default="AES-256-GCM"),
+                                alg=Arg(pos=3, kw="algorithm", map="jose", default="direct")),
         "jose.jws.sign": api("python-jose", "jwt-sign", "{alg}",
                              alg=Arg(pos=3, kw="algorithm", map="jose", default="HMAC-SHA256")),
         "jose.jws.verify": api("python-jose", "jwt-verify", "{alg}",
@@ -248,7 +258,12 @@ TABLE: dict[str, Api] = {
         key_size=Arg(pos=1, kw="bits")),
     "OpenSSL.crypto.sign": api("pyopenssl", "sign", "{hash}",
                                hash=Arg(pos=2, kw="digest", map="hash")),
-    "OpenSSL.crypto.X509.sign": api("pyopenssl", "x509-sign", "{hash}",
+    "OpenSSL.crypto.X509": api("pyopenssl", None, returns="OpenSSL.crypto.X509"),
+    # the signing key's type decides the algorithm; a PKey typed later by generate_key() is not
+    # followed, so such a signature is unknown (never assumed safe)
+    "OpenSSL.crypto.X509.sign": api("pyopenssl", "x509-sign", "key_type=RSA|RSA-PKCS1v15-{hash_c}",
+                                    "key_type=DSA|DSA", key_origin=Arg(pos=0, kw="pkey",
+                                                                       origin="params"),
                                     hash=Arg(pos=1, kw="digest", map="hash")),
     _OSSL_CTX: api("pyopenssl", "tls-context", "TLS", returns=_OSSL_CTX,
                    protocol=Arg(pos=0, kw="method", map="tls_protocol", default="TLS")),
