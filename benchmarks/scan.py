@@ -3,12 +3,13 @@
     python benchmarks/scan.py --tree Django-5.2 --tools /tmp/scan-tools/bin \\
         --semgrep-rules semgrep-rules [--rounds 3] [--quick] [--json out.json] [--check]
 
-Every tool runs as a command-line program (interpreter start-up included for all), one after the
-other, ``rounds`` times; the table shows the median wall time and files/s over the same .py file
-set (semgrep's default .semgrepignore, which skips tests/, is neutralised by an empty one in a
-copy of the tree; the file count each tool reports is printed so a mismatch is visible). The
-second table counts the labelled fixture lines whose algorithm Shor's algorithm breaks (RSA, DSA,
-DH, elliptic curves) at which each tool reports anything. Setup: see benchmarks/README.md.
+Every tool runs as a command-line program (interpreter start-up included for all); the rounds
+interleave the tools (rotating which goes first) so all see the same machine load. The table
+shows the median wall time and files/s over the same .py file set (semgrep's default
+.semgrepignore, which skips tests/, is neutralised by an empty one in a copy of the tree; the
+file count each tool reports is printed so a mismatch is visible). The second table counts the
+labelled fixture lines whose algorithm Shor's algorithm breaks (RSA, DSA, DH, elliptic curves)
+at which each tool reports anything. Setup: see benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -216,15 +217,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         expected = shor_sites(fixtures)
         semgrep_tree = None
         timings, detections = [], []
-        for name, command, parse, needs_copy in _tools(args):
-            target = tree
+        tools = _tools(args)
+        targets = {}
+        for name, _command, _parse, needs_copy in tools:
             if needs_copy:
                 semgrep_tree = semgrep_tree or _semgrep_copy(tree, tmp / "semgrep")
-                target = semgrep_tree
-            out = tmp / "out.json"
-            times = [_run(command(target, out), target) for _ in range(rounds)]
-            files, _, findings = parse(out, target)
-            median = statistics.median(times)
+            targets[name] = semgrep_tree if needs_copy and semgrep_tree else tree
+        out = tmp / "out.json"
+        times: dict[str, list[float]] = {name: [] for name, *_ in tools}
+        for n in range(rounds):  # interleaved: every tool sees the same machine state
+            for name, command, _parse, _copy in tools[n % len(tools):] + tools[:n % len(tools)]:
+                times[name].append(_run(command(targets[name], out), targets[name]))
+        for name, command, parse, _copy in tools:
+            _run(command(targets[name], out), targets[name])
+            files, _, findings = parse(out, targets[name])
+            median = statistics.median(times[name])
             timings.append(Timing(name, files, round(median, 3), round(files / median, 1),
                                   findings, rounds))
             _run(command(fixtures, out), fixtures)
