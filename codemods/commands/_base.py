@@ -227,6 +227,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
         for finding in self._state.findings:
             if not first <= finding.line <= last:
                 keep.append(finding)
+            elif finding.parameters.get("use") == "operation":
+                continue  # a method on a crypto object: its construction is the reported site
             elif finding.line not in handled and finding.library != "agile":
                 handled.add(finding.line)
                 name = finding.api.rsplit(".", 1)[-1]

@@ -13,18 +13,23 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ._baseline import Baseline, apply_baseline, load_baseline
+from ._cache import ScanCache, default_cache_dir
 from ._classify import Classification, Rules, Weakness, classify
 from ._detect import TABLE, detect
 from ._engine import Item, ScanResult, scan
 from ._findings import AGILE_MANAGED, UNKNOWN, Confidence, FileReport, Finding, Status
+from ._merge import from_record, load_result, merge_cboms, merge_results
 from ._resolve import Resolver, Value
 from ._risk import Priority, Ranked, rank
 from ._settings import ScanSettings, find_scan_config, load_settings
+from ._shard import Shard
 
 __all__ = [
     "AGILE_MANAGED",
     "TABLE",
     "UNKNOWN",
+    "Baseline",
     "Classification",
     "Confidence",
     "FileReport",
@@ -34,15 +39,24 @@ __all__ = [
     "Ranked",
     "Resolver",
     "Rules",
+    "ScanCache",
     "ScanResult",
     "ScanSettings",
+    "Shard",
     "Status",
     "Value",
     "Weakness",
+    "apply_baseline",
     "classify",
+    "default_cache_dir",
     "detect",
     "find_scan_config",
+    "from_record",
+    "load_baseline",
+    "load_result",
     "load_settings",
+    "merge_cboms",
+    "merge_results",
     "rank",
     "scan",
     "scan_source",

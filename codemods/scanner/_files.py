@@ -3,6 +3,7 @@ decoding, parsing and detection. A bad file becomes a disposition, never an exce
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import io
 import os
@@ -11,14 +12,28 @@ import tokenize
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import libcst as cst
 import pathspec
 
 from ._findings import FileReport, Status
 
-__all__ = ["DEFAULT_EXCLUDES", "MAX_FILE_BYTES", "Candidate", "prefilter_pattern", "scan_file",
-           "walk"]
+if TYPE_CHECKING:
+    from ._cache import ScanCache
+
+__all__ = [
+    "DEFAULT_EXCLUDES",
+    "MAX_FILE_BYTES",
+    "Candidate",
+    "analyse",
+    "imports_tracked",
+    "prefilter_pattern",
+    "scan_file",
+    "tracked_prefixes",
+    "triage",
+    "walk",
+]
 
 #: Directory names never descended into (reported once each as excluded).
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "build", "dist",
@@ -121,11 +136,42 @@ def walk(roots: Sequence[str], *, excludes: Sequence[str] = (),
                     yield Candidate(os.path.join(directory, f), prefix + rel)
 
 
-def scan_file(candidate: Candidate, prefilter: re.Pattern[bytes],
-              max_bytes: int = MAX_FILE_BYTES) -> FileReport:
-    """Scan one file; every failure becomes a parse-failed disposition with its reason."""
-    from ._detect import detect  # the tables load once per process, on first use
+def tracked_prefixes(api_names: Iterable[str]) -> frozenset[str]:
+    """Every dotted prefix of ``api_names`` (``a.b.c`` -> ``a``, ``a.b``, ``a.b.c``)."""
+    out: set[str] = set()
+    for name in api_names:
+        parts = name.rstrip("=").split(".")
+        out.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+    return frozenset(out)
 
+
+def imports_tracked(data: bytes, tracked: frozenset[str]) -> bool | None:
+    """Whether the module imports anything in ``tracked`` (None: it does not parse with ``ast``).
+    ``from ssl import SSLError`` alone imports nothing the tables know, so nothing can be found."""
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module if alias.name == "*" else f"{node.module}.{alias.name}"
+                     for alias in node.names]
+        else:
+            continue
+        if any(name in tracked for name in names):
+            return True
+    return False
+
+
+def triage(candidate: Candidate, prefilter: re.Pattern[bytes],
+           max_bytes: int = MAX_FILE_BYTES, *,
+           tracked: frozenset[str] | None = None) -> FileReport | bytes:
+    """The cheap checks: a disposition (too large, unreadable, binary, pre-filtered), or the
+    file's bytes when it has to be parsed. With ``tracked`` (:func:`tracked_prefixes` of the
+    API tables), a file whose crypto imports are all of untracked names (exception classes) is
+    pre-filtered too."""
     rel = candidate.rel
     try:
         size = os.path.getsize(candidate.path)
@@ -140,6 +186,35 @@ def scan_file(candidate: Candidate, prefilter: re.Pattern[bytes],
         return FileReport(rel, Status.PARSE_FAILED, "binary file (NUL bytes)")
     if prefilter.search(data) is None:
         return FileReport(rel, Status.PRE_FILTERED, "imports no cryptographic module")
+    if tracked is not None and imports_tracked(data, tracked) is False:
+        return FileReport(rel, Status.PRE_FILTERED, "imports no cryptographic API (only names "
+                          "the scanner does not track, such as exception classes)")
+    return data
+
+
+def analyse(rel: str, data: bytes, cache: ScanCache | None = None) -> FileReport:
+    """Parse and detect ``data`` (reported as ``rel``), through ``cache`` when given."""
+    if cache is None:
+        return _analyse(data, rel)
+    report = cache.get(data, rel)
+    if report is None:
+        report = _analyse(data, rel)
+        cache.put(data, report)
+    return report
+
+
+def scan_file(candidate: Candidate, prefilter: re.Pattern[bytes],
+              max_bytes: int = MAX_FILE_BYTES, *, cache: ScanCache | None = None) -> FileReport:
+    """Scan one file; every failure becomes a parse-failed disposition with its reason.
+    With ``cache``, a file whose content was analysed before is not parsed again."""
+    found = triage(candidate, prefilter, max_bytes)
+    return found if isinstance(found, FileReport) else analyse(candidate.rel, found, cache)
+
+
+def _analyse(data: bytes, rel: str) -> FileReport:
+    """Decode, parse and detect: the expensive part, and the part the cache remembers."""
+    from ._detect import detect  # the tables load once per process, on first use
+
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)

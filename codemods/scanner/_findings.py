@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +84,21 @@ class FileReport:
     status: Status
     reason: str = ""
     findings: tuple[Finding, ...] = ()
+    cached: bool = field(default=False, compare=False)  # came from the content-hash cache
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "status": str(self.status), "reason": self.reason,
                 "findings": len(self.findings)}
+
+
+def finding_ids(findings: Iterable[Finding]) -> list[str]:
+    """A stable id per finding: file, kind, algorithm, API and the normalised source line, plus
+    the occurrence number among identical lines; independent of line numbers, so it survives
+    edits above the finding (the SARIF ``partialFingerprints`` and ``--baseline`` use it)."""
+    seen: Counter[str] = Counter()
+    out = []
+    for f in findings:
+        base = "\0".join((f.file, f.kind, f.algorithm, f.api, " ".join(f.snippet.split())))
+        seen[base] += 1
+        out.append(hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()[:32])
+    return out

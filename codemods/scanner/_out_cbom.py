@@ -91,7 +91,7 @@ def to_cbom(result: ScanResult, *, name: str | None = None) -> str:
                        key=("now", "next", "later").index)
         params: dict[str, Any] = {}
         for i in items:
-            params.update(i.finding.parameters)
+            params.update((k, v) for k, v in i.finding.parameters.items() if v != UNKNOWN)
         if key.startswith("tls/"):
             versions = sorted({str(i.finding.parameters.get("protocol")) for i in items
                                if i.finding.parameters.get("protocol")})

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from agile import __version__
 
 from ._engine import Item, ScanResult, status_counts
+from ._findings import finding_ids
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "fingerprints", "to_json", "to_record"]
 
@@ -17,17 +17,12 @@ SCHEMA = "agile-scan"
 SCHEMA_VERSION = 1
 
 
-def fingerprints(items: tuple[Item, ...]) -> list[str]:
-    """A stable id per finding: file, kind, algorithm, API and the normalised source line,
-    plus the occurrence number among identical lines; independent of line numbers."""
-    seen: Counter[str] = Counter()
-    out = []
-    for item in items:
-        f = item.finding
-        base = "\0".join((f.file, f.kind, f.algorithm, f.api, " ".join(f.snippet.split())))
-        seen[base] += 1
-        out.append(hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()[:32])
-    return out
+def fingerprints(items: Sequence[Item]) -> list[str]:
+    """Each item's stable id (:func:`~._findings.finding_ids`), as assigned by the scan."""
+    if all(item.fingerprint for item in items):
+        return [item.fingerprint for item in items]
+    computed = finding_ids(item.finding for item in items)
+    return [item.fingerprint or fp for item, fp in zip(items, computed, strict=True)]
 
 
 def to_record(result: ScanResult) -> dict[str, Any]:
@@ -43,6 +38,9 @@ def to_record(result: ScanResult) -> dict[str, Any]:
         "tool": {"name": "agile scan", "version": __version__},
         "generated": result.generated,
         "roots": list(result.roots),
+        "shard": result.shard,
+        "baseline": {"file": result.baseline[0], "known": result.baseline[1]}
+        if result.baseline else None,
         "settings": result.settings.to_dict(),
         "summary": {
             "files": status_counts(result),
@@ -52,6 +50,8 @@ def to_record(result: ScanResult) -> dict[str, Any]:
             "by_priority": result.by_priority(),
             "priority": result.priority(),
             "elapsed_seconds": round(result.elapsed, 3),
+            "cache": {"hits": result.cache[0], "misses": result.cache[1]}
+            if result.cache else None,
         },
         "files": [f.to_dict() for f in result.files],
         "findings": findings,

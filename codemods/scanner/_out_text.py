@@ -25,6 +25,7 @@ def to_table(result: ScanResult, *, max_rows: int = 200) -> str:
     risks = ", ".join(f"{n} {r}" for r, n in result.by_risk().items())
     if risks:
         lines.append(f"risk: {risks}")
+    lines.extend(_notes(result))
     for priority in PRIORITY_ORDER:
         group = [i for i in result.items if i.ranked.priority is priority]
         if not group:
@@ -53,6 +54,19 @@ def to_table(result: ScanResult, *, max_rows: int = 200) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _notes(result: ScanResult) -> list[str]:
+    """One line each for a shard, a baseline and a cache, when used."""
+    notes = []
+    if result.shard:
+        notes.append(f"shard {result.shard}: this report covers only that shard's files")
+    if result.baseline:
+        notes.append(f"baseline {result.baseline[0]}: {result.baseline[1]} known findings not "
+                     "shown; only new findings are listed")
+    if result.cache:
+        notes.append(f"cache: {result.cache[0]} files reused, {result.cache[1]} parsed")
+    return notes
+
+
 def to_markdown(result: ScanResult, *, max_rows: int = 50) -> str:
     """A short Markdown summary for a pull-request comment."""
     counts = status_counts(result)
@@ -62,6 +76,8 @@ def to_markdown(result: ScanResult, *, max_rows: int = 50) -> str:
            f"({counts['parse-failed']} could not be scanned). "
            f"Now: **{by_priority['now']}**, next: {by_priority['next']}, "
            f"later: {by_priority['later']}.", ""]
+    out += [*(f"_{note}._" for note in _notes(result) if not note.startswith("cache")), ""] \
+        if result.shard or result.baseline else []
     risks = result.by_risk()
     if risks:
         out += ["| risk | findings |", "|---|---|", *(f"| {r} | {n} |" for r, n in risks.items()),

@@ -10,21 +10,27 @@ then ``key.sign(...)``). It never guesses: what it cannot resolve comes back emp
 from __future__ import annotations
 
 import base64
+import builtins
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
+import libcst.helpers
 from libcst.metadata import (
     Assignment,
+    ClassScope,
+    FunctionScope,
     MetadataWrapper,
-    QualifiedNameProvider,
+    QualifiedName,
     QualifiedNameSource,
     Scope,
     ScopeProvider,
 )
 
 __all__ = ["MISSING", "Resolver", "Value", "find_arg"]
+
+_NESTED = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 MISSING: Any = object()
 _MAX_DEPTH = 8
@@ -61,6 +67,112 @@ class _Index(cst.CSTVisitor):
             self.values[node.target] = node.value
 
 
+def _index_small(statements: Sequence[cst.BaseSmallStatement],
+                 values: dict[cst.CSTNode, cst.BaseExpression]) -> None:
+    for small in statements:
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                if isinstance(target.target, cst.Name):
+                    values[target.target] = small.value
+                elif isinstance(target.target, cst.Tuple | cst.List) \
+                        and isinstance(small.value, cst.Tuple | cst.List) \
+                        and len(target.target.elements) == len(small.value.elements):
+                    for name, value in zip(target.target.elements, small.value.elements,
+                                           strict=True):  # a, b = f(), g()
+                        if isinstance(name.value, cst.Name) and isinstance(value, cst.Element):
+                            values[name.value] = value.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None \
+                and isinstance(small.target, cst.Name):
+            values[small.target] = small.value
+
+
+def _index_suite(suite: cst.BaseSuite, values: dict[cst.CSTNode, cst.BaseExpression]) -> None:
+    if isinstance(suite, cst.IndentedBlock):
+        _index_statements(suite.body, values)
+    elif isinstance(suite, cst.SimpleStatementSuite):
+        _index_small(suite.body, values)
+
+
+def _index_statements(statements: Sequence[cst.BaseStatement],
+                      values: dict[cst.CSTNode, cst.BaseExpression]) -> None:
+    """What :class:`_Index` collects, walking statements only: assignments are statements, so
+    the expressions (most of a module's nodes) need not be visited."""
+    for stmt in statements:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            _index_small(stmt.body, values)
+            continue
+        for attr in ("body", "orelse", "handlers", "finalbody", "cases"):
+            part = getattr(stmt, attr, None)
+            if isinstance(part, cst.BaseSuite):
+                _index_suite(part, values)
+            elif isinstance(part, cst.If):
+                _index_statements([part], values)
+            elif isinstance(part, cst.Else | cst.Finally):
+                _index_suite(part.body, values)
+            elif isinstance(part, Sequence):
+                for clause in part:  # except handlers, match cases
+                    _index_suite(clause.body, values)
+
+
+class _SelfAssignments(cst.CSTVisitor):
+    """``self.NAME = value`` in the methods of each class (``self``: the first parameter)."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[cst.ClassDef, str], list[cst.BaseExpression]] = {}
+        self._stack: list[tuple[cst.ClassDef, str] | None] = []
+        self._classes: list[cst.ClassDef] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes.append(node)
+        self._stack.append(None)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._classes.pop()
+        self._stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        cls = self._classes[-1] if self._classes and self._stack[-1] is None else None
+        direct = cls is not None and any(stmt is node for stmt in cls.body.body)
+        first = node.params.params[0].name.value if node.params.params else None
+        self._stack.append((cls, first) if cls is not None and direct and first else None)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._stack.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        owner = self._stack[-1] if self._stack else None
+        if owner is None:
+            return
+        for target in node.targets:
+            t = target.target
+            if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) \
+                    and t.value.value == owner[1]:
+                self.found.setdefault((owner[0], t.attr.value), []).append(node.value)
+
+
+class _Returns(cst.CSTVisitor):
+    """The ``return`` statements of one function body, not of functions nested in it."""
+
+    def __init__(self) -> None:
+        self.returns: list[cst.Return] = []
+        self.yields = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.returns.append(node)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.yields = True
+
+
 def find_arg(args: Sequence[cst.Arg], pos: int | None, kw: str | None) -> cst.Arg | None:
     """The argument at position ``pos`` or with keyword ``kw``; None if absent or hidden by ``*``."""
     if kw is not None:
@@ -86,17 +198,28 @@ class Resolver:
     def __init__(self, wrapper: MetadataWrapper) -> None:
         self.module = wrapper.module
         self._scopes: Mapping[cst.CSTNode, Scope | None] = wrapper.resolve(ScopeProvider)
-        self._qnames = wrapper.resolve(QualifiedNameProvider)
-        index = _Index()
-        self.module.visit(index)
-        self._values = index.values
+        self._values: dict[cst.CSTNode, cst.BaseExpression] = {}
+        self._attributes: dict[tuple[cst.ClassDef, str], list[cst.BaseExpression]] | None = None
+        _index_statements(self.module.body, self._values)
+        #: modules imported with ``from M import *`` at module level: an otherwise unbound name
+        #: may come from any of them
+        self._star_modules = tuple(
+            cst.helpers.get_full_name_for_node_or_raise(stmt.module)
+            for line in self.module.body if isinstance(line, cst.SimpleStatementLine)
+            for stmt in line.body
+            if isinstance(stmt, cst.ImportFrom) and isinstance(stmt.names, cst.ImportStar)
+            and stmt.module is not None and not stmt.relative)
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _qualified_meta(self, node: cst.CSTNode) -> set[Any]:
-        value = self._qnames.get(node, set())
-        if callable(value) and not isinstance(value, set):  # libcst LazyValue
-            value = value()
-        return set(value)
+    def _qualified_meta(self, node: cst.CSTNode) -> set[QualifiedName]:
+        # What QualifiedNameProvider would give, asked of the scope only for the nodes we look
+        # at: computing it for every node of a large module costs a fifth of a file's scan.
+        scope = self._scopes.get(node)
+        return set(scope.get_qualified_names_for(node)) if scope is not None else set()
+
+    def _unbound(self, name: cst.Name) -> bool:
+        scope = self._scopes.get(name)
+        return scope is not None and not scope[name.value] and name.value not in dir(builtins)
 
     def _assigned_values(self, name: cst.Name) -> Iterator[cst.BaseExpression | None]:
         """The values assigned to ``name`` where it is used (None for an unresolvable binding)."""
@@ -109,6 +232,10 @@ class Resolver:
             else:
                 yield None
 
+    def assigned_values(self, name: cst.Name) -> list[cst.BaseExpression | None]:
+        """Every value assigned to ``name`` in its scope (None where one is not an assignment)."""
+        return list(self._assigned_values(name))
+
     # -- queries ---------------------------------------------------------------------------------
     def qualified_names(self, expr: cst.BaseExpression, _depth: int = 0) -> frozenset[str]:
         """Fully-qualified names ``expr`` may denote (empty when unknown)."""
@@ -119,12 +246,17 @@ class Resolver:
             if found:
                 return frozenset(found)
         if isinstance(expr, cst.Name):
+            if self._star_modules and self._unbound(expr):
+                return frozenset(f"{m}.{expr.value}" for m in self._star_modules)
             out: set[str] = set()
             for value in self._assigned_values(expr):
                 if value is not None and isinstance(value, cst.Name | cst.Attribute):
                     out |= self.qualified_names(value, _depth + 1)
             return frozenset(out)
         if isinstance(expr, cst.Attribute):
+            held = self.instance_attribute(expr)  # self._gen = rsa.generate_private_key
+            if held is not None and isinstance(held, cst.Name | cst.Attribute):
+                return self.qualified_names(held, _depth + 1)
             base = self.qualified_names(expr.value, _depth + 1)
             return frozenset(f"{b}.{expr.attr.value}" for b in base)
         return frozenset()
@@ -147,7 +279,55 @@ class Resolver:
             if len(values) == 1 and values[0] is not None:
                 inner = self.value(values[0], _depth + 1)
                 return Value(inner.literal, inner.names, inner.call, indirect=True)
+        attribute = self.instance_attribute(expr)
+        if attribute is not None:
+            inner = self.value(attribute, _depth + 1)
+            return Value(inner.literal, inner.names, inner.call, indirect=True)
         return Value()
+
+    def _class_attributes(self) -> dict[tuple[cst.ClassDef, str], list[cst.BaseExpression]]:
+        """``self.NAME = value`` assignments in the methods of each class of the module."""
+        if self._attributes is None:
+            collector = _SelfAssignments()
+            self.module.visit(collector)
+            self._attributes = collector.found
+        return self._attributes
+
+    def instance_attribute(self, expr: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The value of ``self.x`` (inside a method) when the class assigns ``self.x`` once."""
+        if not (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)):
+            return None
+        scope = self._scopes.get(expr.value)
+        if not isinstance(scope, FunctionScope) or not isinstance(scope.parent, ClassScope) \
+                or not isinstance(scope.node, cst.FunctionDef):
+            return None
+        params = scope.node.params.params
+        if not params or params[0].name.value != expr.value.value \
+                or not isinstance(scope.parent.node, cst.ClassDef):
+            return None
+        values = self._class_attributes().get((scope.parent.node, expr.attr.value), [])
+        return values[0] if len(values) == 1 else None
+
+    def dict_items(self, expr: cst.BaseExpression,
+                   _depth: int = 0) -> list[tuple[str, cst.BaseExpression]] | None:
+        """``(key, value expression)`` of the dict literal ``expr`` is (or a name holds)."""
+        if _depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.Dict):
+            items = []
+            for element in expr.elements:
+                if not isinstance(element, cst.DictElement):
+                    return None
+                key = self._literal(element.key, 0)
+                if not isinstance(key, str):
+                    return None
+                items.append((key, element.value))
+            return items
+        if isinstance(expr, cst.Name):
+            values = list(self._assigned_values(expr))
+            if len(values) == 1 and values[0] is not None:
+                return self.dict_items(values[0], _depth + 1)
+        return None
 
     def origin_call(self, expr: cst.BaseExpression, _depth: int = 0) -> cst.Call | None:
         """The call whose result ``expr`` is (``key`` in ``key = gen(...); key.sign()``)."""
@@ -155,12 +335,86 @@ class Resolver:
             return None
         if isinstance(expr, cst.Call):
             return expr
+        if isinstance(expr, cst.Attribute):
+            value = self.instance_attribute(expr)
+            return self.origin_call(value, _depth + 1) if value is not None else None
         if isinstance(expr, cst.Name):
             values = [v for v in self._assigned_values(expr)]
             calls = [self.origin_call(v, _depth + 1) for v in values if v is not None]
             if len(values) == 1 and calls and calls[0] is not None:
                 return calls[0]
         return None
+
+    # -- functions defined in the module (``def make(): return rsa.generate_private_key(...)``) --
+    def local_function(self, func: cst.BaseExpression) -> cst.FunctionDef | None:
+        """The ``def`` in this module that ``func`` names, when it is bound exactly once."""
+        if not isinstance(func, cst.Name):
+            return None
+        scope = self._scopes.get(func)
+        if scope is None:
+            return None
+        assignments = list(scope[func.value])
+        if len(assignments) == 1 and isinstance(assignments[0], Assignment) \
+                and isinstance(assignments[0].node, cst.FunctionDef):
+            return assignments[0].node
+        return None
+
+    def returned_values(self, function: cst.FunctionDef) -> list[cst.BaseExpression] | None:
+        """The expressions of ``function``'s ``return`` statements; None when it is a generator
+        or has a bare ``return`` (or none: it may fall off its end and return None)."""
+        visitor = _Returns()
+        function.body.visit(visitor)
+        values = [r.value for r in visitor.returns]
+        if visitor.yields or not values or any(v is None for v in values):
+            return None
+        return [v for v in values if v is not None]
+
+    def returned_value(self, function: cst.FunctionDef) -> cst.BaseExpression | None:
+        """What ``function`` returns, when its body has exactly one ``return EXPR`` (and is not
+        a generator); None otherwise: several returns could differ."""
+        values = self.returned_values(function)
+        return values[0] if values is not None and len(values) == 1 else None
+
+    def bind(self, function: cst.FunctionDef,
+             args: Sequence[cst.Arg]) -> dict[str, cst.BaseExpression]:
+        """Parameter name -> the expression it gets at a call with ``args`` (or its default).
+        Parameters that cannot be bound statically (``*args`` at the call) are left out."""
+        params = function.params
+        positional = [*params.posonly_params, *params.params]
+        bound: dict[str, cst.BaseExpression] = {}
+        for n, param in enumerate(positional):
+            arg = find_arg(args, n, None if n < len(params.posonly_params) else param.name.value)
+            if arg is not None:
+                bound[param.name.value] = arg.value
+            elif param.default is not None:
+                bound[param.name.value] = param.default
+        for param in params.kwonly_params:
+            arg = find_arg(args, None, param.name.value)
+            if arg is not None:
+                bound[param.name.value] = arg.value
+            elif param.default is not None:
+                bound[param.name.value] = param.default
+        return bound
+
+    def imported_names(self, expr: cst.Name | cst.Attribute) -> frozenset[str]:
+        """The imported (or builtin) names ``expr`` denotes by itself, without following
+        assignments: ``hashlib.sha1`` or an imported ``md5``, not a variable holding one."""
+        return frozenset(q.name for q in self._qualified_meta(expr)
+                         if q.source in _RESOLVED_SOURCES)
+
+    def reads(self, target: cst.Name) -> list[cst.CSTNode]:
+        """The nodes where the name ``target`` (an assignment target) is read in its scope."""
+        scope = self._scopes.get(target)
+        return [] if scope is None else [access.node for access in scope.accesses[target.value]]
+
+    def is_parameter(self, name: cst.Name) -> bool:
+        """True when ``name`` (where it is used) refers to a parameter of its function."""
+        scope = self._scopes.get(name)
+        if scope is None:
+            return False
+        assignments = list(scope[name.value])
+        return len(assignments) == 1 and isinstance(assignments[0], Assignment) \
+            and isinstance(assignments[0].node, cst.Param)
 
     def _literal(self, expr: cst.BaseExpression, depth: int) -> Any:
         """A Python value for literal expressions (and constants holding them); else MISSING."""

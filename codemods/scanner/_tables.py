@@ -157,6 +157,8 @@ VALUES: Mapping[str, Mapping[str, str]] = MappingProxyType({
            for m in ("ECB", "CBC", "CFB", "OFB", "CTR", "OPENPGP", "EAX", "GCM", "CCM", "SIV",
                      "OCB")},
     }),
+    "cipher_bits": MappingProxyType({f"{_H}ciphers.algorithms.AES128": "128",
+                                     f"{_H}ciphers.algorithms.AES256": "256"}),
     "cipher": MappingProxyType(hashes([f"{_H}ciphers.algorithms.",
                                        "cryptography.hazmat.decrepit.ciphers.algorithms."],
                                       _PYCA_CIPHERS)),

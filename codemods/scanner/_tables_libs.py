@@ -26,7 +26,8 @@ def _pycryptodome(p: str) -> dict[str, Api]:
                                           fixed={"key_type": "RSA"},
                                           data=Arg(pos=0, kw="extern_key", secret=True))
            for fn in ("import_key", "importKey")},
-        f"{p}.PublicKey.ECC.generate": api(L, "ec-keygen", "EC-{curve}", "EC", returns=ecc_key,
+        f"{p}.PublicKey.ECC.generate": api(L, "ec-keygen", "curve=Ed25519|Ed25519",
+                                           "curve=Ed448|Ed448", "EC-{curve}", "EC", returns=ecc_key,
                                            fixed={"key_type": "EC"},
                                            curve=Arg(kw="curve", map="curve")),
         f"{p}.PublicKey.ECC.import_key": api(L, "ec-key-load", "EC", returns=ecc_key,
@@ -35,7 +36,7 @@ def _pycryptodome(p: str) -> dict[str, Api]:
                                            fixed={"key_type": "DSA"},
                                            key_size=Arg(pos=0, kw="bits")),
         **{f"{p}.Cipher.{mod}.new": api(
-            L, "cipher", "{cipher}-{key_bits}-{mode}", "{cipher}-{mode}", "{cipher}",
+            L, "cipher", "cipher=AES|{cipher}-{key_bits}-{mode}", "{cipher}-{mode}", "{cipher}",
             fixed={"cipher": name}, key=_KEY, mode=Arg(pos=1, kw="mode", map="mode"),
             iv=Arg(kw="iv", secret=True), nonce=Arg(kw="nonce", secret=True))
            for mod, name in ciphers.items()},
@@ -72,6 +73,11 @@ def _pycryptodome(p: str) -> dict[str, Api]:
         f"{p}.Signature.DSS.DssSigScheme.sign": api(
             L, "dsa-sign", "key_type=EC|ECDSA-{curve}-{hash_c}", "key_type=EC|ECDSA",
             "key_type=DSA|DSA", hash=Arg(pos=0, kw="msg_hash", origin="algorithm")),
+        f"{p}.Signature.eddsa.new": api(L, None, returns=f"{p}.Signature.eddsa.EdDSASigScheme",
+                                        key_origin=Arg(pos=0, kw="key", origin="params")),
+        **{f"{p}.Signature.eddsa.EdDSASigScheme.{fn}": api(
+            L, f"eddsa-{fn}", "curve=Ed25519|Ed25519", "curve=Ed448|Ed448")
+           for fn in ("sign", "verify")},
         f"{p}.Hash.HMAC.new": api(L, "hmac", "HMAC-{hash_c}", "HMAC-MD5",
                                   key=Arg(pos=0, kw="key", secret=True),
                                   hash=Arg(pos=2, kw="digestmod", map="hash")),
@@ -94,6 +100,7 @@ def _pycryptodome(p: str) -> dict[str, Api]:
 
 _RSA = "rsa"  # python-rsa
 _ECDSA_SK, _ECDSA_VK = "ecdsa.keys.SigningKey", "ecdsa.keys.VerifyingKey"
+# sign/verify hash with the key's hashfunc, SHA-1 unless the key was made with another one
 _ECDSA_SIGN = ("ECDSA-{curve}-{hash_c}", "ECDSA-{curve}", "ECDSA")
 
 
@@ -115,12 +122,12 @@ def _ecdsa() -> dict[str, Api]:
         })
     table.update({
         f"{_ECDSA_SK}.sign": api("ecdsa", "ecdsa-sign", *_ECDSA_SIGN,
-                                 hash=Arg(kw="hashfunc", map="hash")),
+                                 hash=Arg(kw="hashfunc", map="hash", default="SHA-1")),
         f"{_ECDSA_SK}.sign_deterministic": api("ecdsa", "ecdsa-sign", *_ECDSA_SIGN,
-                                               hash=Arg(kw="hashfunc", map="hash")),
+                                               hash=Arg(kw="hashfunc", map="hash", default="SHA-1")),
         f"{_ECDSA_SK}.get_verifying_key": api("ecdsa", None, returns=_ECDSA_VK),
         f"{_ECDSA_VK}.verify": api("ecdsa", "ecdsa-verify", *_ECDSA_SIGN,
-                                   hash=Arg(kw="hashfunc", map="hash")),
+                                   hash=Arg(kw="hashfunc", map="hash", default="SHA-1")),
         "ecdsa.ECDH": api("ecdsa", "ecdh", "ECDH-{curve}", "ECDH",
                           curve=Arg(kw="curve", map="curve")),
         "ecdsa.ecdh.ECDH": api("ecdsa", "ecdh", "ECDH-{curve}", "ECDH",
@@ -142,8 +149,9 @@ def _paramiko() -> dict[str, Api]:
                "Ed25519Key": "ed25519key"}[cls]
         for q in (f"paramiko.{cls}", f"paramiko.{mod}.{cls}"):
             gen_alg = "EC-P{key_size}" if alg == "EC" else alg
-            table[f"{q}.generate"] = api("paramiko", f"{kind}-keygen", gen_alg, alg,
-                                         key_size=Arg(pos=0, kw="bits"))
+            table[f"{q}.generate"] = api(  # paramiko's ECDSAKey.generate defaults to P-256
+                "paramiko", f"{kind}-keygen", gen_alg, alg,
+                key_size=Arg(pos=0, kw="bits", default=256 if alg == "EC" else None))
             table[q] = api("paramiko", f"{kind}-key-load", alg)
             for fn in ("from_private_key_file", "from_private_key"):
                 table[f"{q}.{fn}"] = api("paramiko", f"{kind}-key-load", alg)
@@ -165,26 +173,42 @@ def _jwt() -> dict[str, Api]:
                                alg=Arg(pos=2, kw="algorithm", map="jose", default="HMAC-SHA256"),
                                key=Arg(pos=1, kw="key", secret=True)),
         "jose.jwt.decode": api("python-jose", "jwt-verify", "{alg}", alg=algs),
+        # jwe.encrypt(plaintext, key, encryption, algorithm): the key management algorithm, or
+        # the content encryption when the key is used directly ("dir")
+        "jose.jwe.encrypt": api("python-jose", "jwe-encrypt", "alg=direct|{enc}", "{alg}",
+                                enc=Arg(pos=2, kw="encryption", map="jose", default="AES-256-GCM"),
+                                alg=Arg(pos=3, kw="algorithm", map="jose", default="direct")),
         "jose.jws.sign": api("python-jose", "jwt-sign", "{alg}",
                              alg=Arg(pos=3, kw="algorithm", map="jose", default="HMAC-SHA256")),
         "jose.jws.verify": api("python-jose", "jwt-verify", "{alg}",
                                alg=Arg(pos=2, kw="algorithms", map="jose", each=True)),
         "jwcrypto.jwk.JWK.generate": api(
             "jwcrypto", "jwk-keygen", "key_type=RSA|RSA", "key_type=EC|EC-{curve}",
-            "key_type=OKP|{curve}", "key_type=oct|oct",
+            "key_type=OKP|{curve}",  # an oct key has no algorithm yet: unknown
             key_type=Arg(kw="kty", map="jose_kty"), key_size=Arg(kw="size"),
             curve=Arg(kw="crv", map="jose_crv")),
+        "jwcrypto.jws.JWS": api("jwcrypto", None, returns="jwcrypto.jws.JWS"),
         "jwcrypto.jws.JWS.add_signature": api("jwcrypto", "jwt-sign", "{alg}",
                                               alg=Arg(pos=1, kw="alg", map="jose")),
-        "jwcrypto.jwt.JWT": api("jwcrypto", "jwt-sign", "{alg}",
+        # the token is signed by make_signed_token, with the algorithm its header names
+        "jwcrypto.jwt.JWT": api("jwcrypto", None, returns="jwcrypto.jwt.JWT",
                                 alg=Arg(pos=0, kw="header", dict_key="alg", map="jose")),
+        "jwcrypto.jwt.JWT.make_signed_token": api("jwcrypto", "jwt-sign", "{alg}"),
+        "authlib.jose.JsonWebKey.generate_key": api(
+            "authlib", "jwk-keygen", "key_type=RSA|RSA", "key_type=EC|EC-{curve}",
+            "key_type=OKP|{curve}", key_type=Arg(pos=0, kw="kty", map="jose_kty"),
+            key_size=Arg(pos=1, kw="crv_or_size"),
+            curve=Arg(pos=1, kw="crv_or_size", map="jose_crv")),
         "authlib.jose.jwt.encode": api("authlib", "jwt-sign", "{alg}",
                                        alg=Arg(pos=0, kw="header", dict_key="alg", map="jose")),
         "authlib.jose.JsonWebToken": api("authlib", "jwt-verify", "{alg}",
                                          alg=Arg(pos=0, kw="algorithms", map="jose", each=True)),
-        "authlib.jose.JsonWebSignature": api("authlib", "jwt-verify", "{alg}",
-                                             alg=Arg(pos=0, kw="algorithms", map="jose",
-                                                     each=True)),
+        "authlib.jose.JsonWebSignature": api("authlib", None,
+                                             returns="authlib.jose.JsonWebSignature"),
+        **{f"authlib.jose.JsonWebSignature.{fn}": api(
+            "authlib", "jwt-sign", "{alg}", alg=Arg(pos=0, kw="protected", dict_key="alg",
+                                                    map="jose"))
+           for fn in ("serialize_compact", "serialize_json")},
     }
 
 
@@ -234,7 +258,12 @@ TABLE: dict[str, Api] = {
         key_size=Arg(pos=1, kw="bits")),
     "OpenSSL.crypto.sign": api("pyopenssl", "sign", "{hash}",
                                hash=Arg(pos=2, kw="digest", map="hash")),
-    "OpenSSL.crypto.X509.sign": api("pyopenssl", "x509-sign", "{hash}",
+    "OpenSSL.crypto.X509": api("pyopenssl", None, returns="OpenSSL.crypto.X509"),
+    # the signing key's type decides the algorithm; a PKey typed later by generate_key() is not
+    # followed, so such a signature is unknown (never assumed safe)
+    "OpenSSL.crypto.X509.sign": api("pyopenssl", "x509-sign", "key_type=RSA|RSA-PKCS1v15-{hash_c}",
+                                    "key_type=DSA|DSA", key_origin=Arg(pos=0, kw="pkey",
+                                                                       origin="params"),
                                     hash=Arg(pos=1, kw="digest", map="hash")),
     _OSSL_CTX: api("pyopenssl", "tls-context", "TLS", returns=_OSSL_CTX,
                    protocol=Arg(pos=0, kw="method", map="tls_protocol", default="TLS")),

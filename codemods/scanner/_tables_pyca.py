@@ -65,11 +65,11 @@ TABLE: dict[str, Api] = {
         L, "rsa-verify", *_RSA_SIGN, padding=Arg(pos=2, kw="padding", map="rsa_padding"),
         hash=Arg(pos=3, kw="algorithm", map="hash")),
     f"{A}rsa.RSAPublicKey.encrypt": api(
-        L, "rsa-encrypt", "RSA-{padding}-{hash_c}", "RSA",
+        L, "rsa-encrypt", "padding=PKCS1v15|RSA-PKCS1v15", "RSA-{padding}-{hash_c}", "RSA",
         padding=Arg(pos=1, kw="padding", map="rsa_padding"),
         hash=Arg(pos=1, kw="padding", inner=Arg(pos=1, kw="algorithm", map="hash"))),
     f"{A}rsa.RSAPrivateKey.decrypt": api(
-        L, "rsa-decrypt", "RSA-{padding}-{hash_c}", "RSA",
+        L, "rsa-decrypt", "padding=PKCS1v15|RSA-PKCS1v15", "RSA-{padding}-{hash_c}", "RSA",
         padding=Arg(pos=1, kw="padding", map="rsa_padding"),
         hash=Arg(pos=1, kw="padding", inner=Arg(pos=1, kw="algorithm", map="hash"))),
     # EC
@@ -79,6 +79,9 @@ TABLE: dict[str, Api] = {
     f"{A}ec.derive_private_key": api(
         L, "ec-keygen", "EC-{curve}", "EC", returns=f"{A}ec.EllipticCurvePrivateKey",
         fixed={"key_type": "EC"}, curve=Arg(pos=1, kw="curve", map="curve")),
+    f"{A}ec.EllipticCurvePublicKey.from_encoded_point": api(
+        L, "ec-key-load", "EC-{curve}", "EC", returns=f"{A}ec.EllipticCurvePublicKey",
+        fixed={"key_type": "EC"}, curve=Arg(pos=0, kw="curve", map="curve")),
     f"{A}ec.EllipticCurvePrivateKey.public_key": api(
         L, None, returns=f"{A}ec.EllipticCurvePublicKey"),
     f"{A}ec.EllipticCurvePrivateKey.sign": api(
@@ -101,6 +104,9 @@ TABLE: dict[str, Api] = {
     f"{A}dsa.generate_private_key": api(
         L, "dsa-keygen", "DSA", returns=f"{A}dsa.DSAPrivateKey", fixed={"key_type": "DSA"},
         key_size=Arg(pos=0, kw="key_size")),
+    f"{A}dsa.DSAPrivateKey.public_key": api(L, None, returns=f"{A}dsa.DSAPublicKey"),
+    f"{A}dsa.DSAPublicKey.verify": api(L, "dsa-verify", "DSA", hash=Arg(pos=2, kw="algorithm",
+                                                                       map="hash")),
     f"{A}dsa.DSAPrivateKey.sign": api(L, "dsa-sign", "DSA", hash=Arg(pos=1, kw="algorithm",
                                                                        map="hash")),
     f"{A}dh.generate_parameters": api(
@@ -117,9 +123,10 @@ TABLE: dict[str, Api] = {
                          cipher=Arg(pos=0, kw="algorithm", map="cipher")),
     # ciphers and modes
     f"{H}ciphers.Cipher": api(
-        L, "cipher", "{cipher}-{key_bits}-{mode}", "{cipher}-{mode}", "{cipher}",
+        L, "cipher", "cipher=AES|{cipher}-{key_bits}-{mode}", "{cipher}-{mode}", "{cipher}",
         returns=f"{H}ciphers.Cipher",
         cipher=Arg(pos=0, kw="algorithm", map="cipher"),
+        key_bits=Arg(pos=0, kw="algorithm", map="cipher_bits"),  # AES128 / AES256 fix it
         key=Arg(pos=0, kw="algorithm", inner=Arg(pos=0, kw="key", secret=True)),
         mode=Arg(pos=1, kw="mode", map="mode"),
         iv=Arg(pos=1, kw="mode", inner=Arg(pos=0, secret=True))),
@@ -149,6 +156,7 @@ TABLE: dict[str, Api] = {
         key=Arg(pos=0, kw="wrapping_key", secret=True)),
     # Fernet
     "cryptography.fernet.Fernet": api(L, "fernet", "Fernet", key=_KEY),
+    "cryptography.fernet.Fernet.generate_key": api(L, "fernet-keygen", "Fernet"),
     "cryptography.fernet.MultiFernet": api(L, "fernet", "Fernet"),
     # X.509 signing: the algorithm follows the signing key (when built in view) and the hash
     **{f"cryptography.x509.{b}": api(L, None, returns=f"cryptography.x509.{b}")

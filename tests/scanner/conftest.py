@@ -54,3 +54,10 @@ def fixture_scan() -> object:
     from codemods.scanner import scan
 
     return scan([str(FIXTURES)])
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep `agile scan`'s default cache (under $XDG_CACHE_HOME) out of the user's home."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))

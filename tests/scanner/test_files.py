@@ -82,3 +82,18 @@ def test_parallel_jobs_give_the_same_result(tmp_path: Path) -> None:
     parallel = scan([str(root)], jobs=2)
     assert serial.files == parallel.files
     assert len(parallel.items) == 12
+
+
+def test_files_importing_only_untracked_names_are_pre_filtered(tmp_path: Path) -> None:
+    (tmp_path / "errors_only.py").write_text("from ssl import SSLError\nfrom cryptography."
+                                             "exceptions import InvalidSignature\nx = 1\n")
+    (tmp_path / "uses.py").write_text("from ssl import (\n    SSLError,\n    create_default_context,"
+                                      "\n)\ncreate_default_context()\n")
+    (tmp_path / "star.py").write_text("from hashlib import *\nmd5()\n")
+    result = scan([str(tmp_path)])
+    status = {f.path: (str(f.status), f.reason) for f in result.files}
+    assert status["errors_only.py"][0] == "pre-filtered"
+    assert "exception classes" in status["errors_only.py"][1]
+    assert status["uses.py"][0] == status["star.py"][0] == "scanned"  # `*` may import anything
+    assert [(i.finding.file, i.finding.algorithm) for i in result.items] == [
+        ("star.py", "MD5"), ("uses.py", "TLS")]

@@ -85,8 +85,8 @@ def test_cbom_validates_against_cyclonedx_1_6(fixture_scan: ScanResult) -> None:
 def test_json_schema_is_versioned_and_findings_round_trip(fixture_scan: ScanResult) -> None:
     record = json.loads(to_json(fixture_scan))
     assert (record["schema"], record["version"]) == ("agile-scan", SCHEMA_VERSION)
-    assert set(record) == {"schema", "version", "tool", "generated", "roots", "settings", "summary",
-                           "files", "findings"}
+    assert set(record) == {"schema", "version", "tool", "generated", "roots", "shard", "baseline",
+                           "settings", "summary", "files", "findings"}
     assert record["summary"]["findings"] == len(record["findings"])
     assert sum(record["summary"]["by_priority"].values()) == len(record["findings"])
     first = record["findings"][0]
