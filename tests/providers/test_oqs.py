@@ -22,7 +22,7 @@ import pytest
 from agile import algorithms, providers
 from agile.algorithms import Family
 from agile.algorithms._catalog_oqs import KEM_ROWS, SEEDED, SIGNATURE_ROWS, VARIABLE_LENGTH
-from agile.errors import InvalidArgument, InvalidKey, InvalidSignature
+from agile.errors import InvalidArgument, InvalidKey, InvalidSignature, UnsupportedAlgorithm
 from agile.providers._oqs import mechanism
 
 oqs_only = pytest.mark.oqs
@@ -199,8 +199,12 @@ def test_policies_choose_oqs_when_preferred_and_for_oqs_only_algorithms(make_con
     assert ctx.verify(key.public_key(), signed, policy="fast") == b"payload"
     slh = ctx.generate_keypair(policy="hash-based", family="signature")
     assert slh.provider == "oqs"
-    assert ctx.verify(slh.public_key(), ctx.sign(slh, b"p", policy="hash-based"),
-                      policy="hash-based") == b"p"
+    sig = ctx.raw.sign(slh, b"p", policy="hash-based", context=b"ctx")
+    ctx.raw.verify(slh.public_key(), sig, b"p", policy="hash-based", context=b"ctx")
+    with pytest.raises(InvalidSignature):
+        ctx.raw.verify(slh.public_key(), sig, b"p", policy="hash-based")
+    with pytest.raises(UnsupportedAlgorithm, match=r"agile\.raw\.sign"):
+        ctx.sign(slh, b"p", policy="hash-based")  # no COSE identifier is assigned yet
     kem_key = ctx.generate_keypair(policy="hash-based", family="kem")
     shared, ct = ctx.encapsulate(kem_key.public_key(), policy="hash-based")
     assert ctx.decapsulate(kem_key, ct, policy="hash-based") == shared
