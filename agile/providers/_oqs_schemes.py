@@ -38,7 +38,7 @@ class OqsPublicKey:
 class OqsPrivateKey:
     """A private key of one liboqs algorithm; holds a liboqs object loaded with the secret."""
 
-    __slots__ = ("__weakref__", "_native", "_secret", "algorithm", "public", "seed")
+    __slots__ = ("__weakref__", "_secret", "algorithm", "native", "public", "seed")
 
     def __init__(self, algorithm: str, secret: bytes, public: bytes, seed: bytes | None,
                  native: Any) -> None:
@@ -46,12 +46,8 @@ class OqsPrivateKey:
         self._secret = secret
         self.public = OqsPublicKey(algorithm, public)
         self.seed = seed
-        self._native = native
-        weakref.finalize(self, native.free)  # wipes the C copy of the secret key
-
-    @property
-    def native(self) -> Any:
-        return self._native
+        self.native: Any = native  # the liboqs object holding a C copy of the secret key
+        weakref.finalize(self, native.free)  # wipes that copy
 
     def secret_bytes(self) -> bytes:
         return self._secret
@@ -161,7 +157,10 @@ class OqsKEM(_OqsScheme):
     def encapsulate(self, public: object) -> tuple[bytes, bytes]:
         if type(public) is not OqsPublicKey or public.algorithm != self.name:
             self._public(public)
-        ct, shared = self._shared.encap_secret(public.raw)  # type: ignore[attr-defined]
+        try:
+            ct, shared = self._shared.encap_secret(public.raw)  # type: ignore[attr-defined]
+        except RuntimeError:  # e.g. ML-KEM's FIPS 203 modulus check on the encapsulation key
+            raise InvalidKey(f"liboqs rejected the {self.name} public key") from None
         return shared, ct
 
     def decapsulate(self, private: object, ciphertext: Buffer) -> bytes:

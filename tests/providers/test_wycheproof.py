@@ -289,7 +289,14 @@ def mldsa_sign_noseed(scheme: Any, alg: str, case: Case, memo: Memo) -> None:
         raise NotApplicable("expanded ML-DSA private keys cannot be imported: the provider API "
                             "takes the 32-byte seed")
     public = _group_public(scheme, case, memo, "publicKey")
-    scheme.verify(public, case.raw("sig"), case.raw("msg"), case.raw_or_none("ctx"))
+    msg, ctx = case.raw("msg"), case.raw_or_none("ctx")
+    scheme.verify(public, case.raw("sig"), msg, ctx)
+    expanded = case.group_raw("privateKey") + case.group_raw("publicKey")
+    if getattr(scheme, "private_size", None) == len(expanded):  # liboqs: secret key || public key
+        private = once(memo, ("expanded", id(case.group)),
+                       lambda: scheme.private_from_bytes(expanded))
+        sig = must_pass("sign with the expanded key", lambda: scheme.sign(private, msg, ctx))
+        must_pass("verify of our signature", lambda: scheme.verify(public, sig, msg, ctx))
 
 
 # --- which algorithm a case belongs to -------------------------------------------------------------
