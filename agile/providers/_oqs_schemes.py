@@ -168,8 +168,10 @@ class OqsKEM(_OqsScheme):
         if len(ct) != self._ct_size:
             raise InvalidArgument(f"{self.name} ciphertext must be {self._ct_size} bytes, "
                                   f"got {len(ct)}")
+        if type(private) is not OqsPrivateKey or private.algorithm != self.name:
+            self._private(private)  # raises InvalidKey
         try:
-            return self._private(private).native.decap_secret(ct)  # type: ignore[no-any-return]
+            return private.native.decap_secret(ct)  # type: ignore[attr-defined, no-any-return]
         except RuntimeError as exc:
             raise ProviderError(f"liboqs {self.name} decapsulation failed") from exc
 

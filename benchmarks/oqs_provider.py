@@ -1,10 +1,11 @@
 """agile over the oqs provider against direct liboqs-python calls: median ratios, one process.
 
-    OQS_INSTALL_PATH=/path/to/liboqs python benchmarks/oqs.py [--quick] [--json out.json] [--check]
+    OQS_INSTALL_PATH=/path/to/liboqs python benchmarks/oqs_provider.py [--quick] [--json out.json] [--check]
 
 Same method as benchmarks/run.py (interleaved rounds, calibrated batches, GC off). The agile side
 runs with a policy that prefers the oqs provider; the raw side calls liboqs-python's
 ``KeyEncapsulation`` / ``Signature`` objects directly. Exits 2 when liboqs is unavailable.
+(Not named oqs.py: the script's directory comes first on sys.path and would shadow ``oqs``.)
 See benchmarks/README.md.
 """
 
