@@ -318,3 +318,22 @@ def test_oqs_only_descriptors_exist_without_liboqs() -> None:
     assert algorithms.by_oid("2.16.840.1.101.3.4.3.20")[0].name == "SLH-DSA-SHA2-128s"
     assert algorithms.by_oid("2.16.840.1.101.3.4.4.1")[0].name == "ML-KEM-512"
     assert algorithms.get("SLH_DSA_PURE_SHAKE_256F").name == "SLH-DSA-SHAKE-256f"
+
+
+@oqs_only
+def test_a_pyca_mldsa_key_under_a_policy_preferring_oqs_fails_clearly(make_context: Any) -> None:
+    from agile.keys import PrivateKey
+
+    ctx = make_context(POLICY)
+    pyca_key = PrivateKey.generate("ML-DSA-65", provider="pyca")
+    with pytest.raises(InvalidKey, match="provider 'pyca'"):
+        ctx.sign(pyca_key, b"payload", policy="fast")
+    # its public key moves: a signature from an oqs key verifies with pyca and vice versa
+    oqs_key = ctx.generate_keypair(policy="fast", family="signature")
+    signed = ctx.sign(oqs_key, b"payload", policy="fast")
+    public = PrivateKey.generate("ML-DSA-65", provider="pyca").public_key()
+    with pytest.raises(InvalidSignature):
+        ctx.verify(public, signed, policy="fast")
+    moved = type(public).from_bytes(oqs_key.public_key().public_bytes(), "ML-DSA-65",
+                                    provider="pyca")
+    assert ctx.verify(moved, signed, policy="fast") == b"payload"
