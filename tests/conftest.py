@@ -11,6 +11,22 @@ import pytest
 import agile
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``oqs`` need liboqs: skip them, saying why and how to enable them."""
+    marked = [item for item in items if item.get_closest_marker("oqs")]
+    if not marked:
+        return
+    from agile import providers
+
+    oqs = providers.get("oqs")
+    if oqs.algorithms():
+        return
+    why = oqs.unavailable_reason("HQC-1")  # type: ignore[attr-defined]  # liboqs-only
+    skip = pytest.mark.skip(reason=f"liboqs is not available: {why}")
+    for item in marked:
+        item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """No test sees the developer's AGILE_CONFIG or an agile.toml above the working dir."""

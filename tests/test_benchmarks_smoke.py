@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
 CASES = (
     "seal+open 64 B",
@@ -74,3 +76,14 @@ def test_migrate_throughput_runs_on_a_small_tree(tmp_path: Path) -> None:
     data = json.loads(out_json.read_text(encoding="utf-8"))
     assert data["summary"]["rewritten_sites"] == 1
     assert (tree / "a.py").read_text().endswith("hashlib.sha256(b'x').digest()\n")  # untouched
+
+@pytest.mark.oqs
+def test_oqs_benchmark_runs(tmp_path: Path) -> None:
+    script = RUN.parent / "oqs_provider.py"
+    out_json = tmp_path / "oqs.json"
+    result = subprocess.run([sys.executable, str(script), "--quick", "--json", str(out_json)],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert len(data["results"]) == 3 and all(r["ratio"] > 0 for r in data["results"])
+    assert data["environment"]["liboqs"].startswith("0.")

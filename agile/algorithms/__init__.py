@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from ..errors import InvalidArgument, UnknownAlgorithm
 from ._catalog import ALL as _BUILTIN
+from ._catalog_oqs import ALL as _LIBOQS_ONLY
 from ._descriptor import ASYMMETRIC_FAMILIES, Algorithm, Family, QuantumClass, QuantumRisk
 
 __all__ = [
@@ -112,5 +113,5 @@ def in_family(family: Family | str, names: Iterable[str] | None = None) -> tuple
     return tuple(a for a in pool if a.family is fam)
 
 
-for _descriptor in _BUILTIN:
+for _descriptor in (*_BUILTIN, *_LIBOQS_ONLY):
     register(_descriptor)

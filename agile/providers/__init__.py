@@ -139,4 +139,13 @@ def for_algorithm(algorithm: str, preference: Sequence[str] = ()) -> Provider:
             if algorithm in provider.algorithms():
                 _choice[key] = provider
                 return provider
-    raise UnsupportedAlgorithm(f"no provider offers {algorithm}", Reason.NO_PROVIDER)
+        reasons = [why for p in _providers.values()
+                   if (why := _reason(p, algorithm))]
+    detail = f": {'; '.join(reasons)}" if reasons else ""
+    raise UnsupportedAlgorithm(f"no provider offers {algorithm}{detail}", Reason.NO_PROVIDER)
+
+
+def _reason(provider: Provider, algorithm: str) -> str | None:
+    """The provider's own word on why it cannot run ``algorithm`` (optional protocol method)."""
+    explain = getattr(provider, "unavailable_reason", None)
+    return explain(algorithm) if explain is not None else None

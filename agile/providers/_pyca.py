@@ -21,6 +21,7 @@ from ..algorithms import Algorithm, Family
 from ..errors import AgileError, Reason, UnsupportedAlgorithm
 from ._pyca_asymmetric import (
     CURVES,
+    KEY_TYPES,
     PycaHPKE,
     PycaKEM,
     PycaKeyAgreement,
@@ -79,8 +80,9 @@ class PycaProvider:
             return False  # legacy unauthenticated ciphers are inventoried, never run by agile
         if fam is Family.HASH:
             return alg.name in HASH_CLASSES or alg.name.startswith("SHAKE")
-        return alg.family in {Family.KEM, Family.KEY_AGREEMENT, Family.PKE, Family.SIGNATURE,
-                              Family.AEAD, Family.MAC, Family.KDF, Family.PASSWORD_HASH}
+        if alg.family in {Family.KEM, Family.KEY_AGREEMENT, Family.PKE, Family.SIGNATURE}:
+            return alg.key_type in KEY_TYPES  # not e.g. the liboqs-only schemes
+        return alg.family in {Family.AEAD, Family.MAC, Family.KDF, Family.PASSWORD_HASH}
 
     def algorithms(self) -> frozenset[str]:
         return self._names

@@ -46,6 +46,8 @@ _RAW_KEYS: dict[str, tuple[Any, Any]] = {
     "ML-KEM-768": (mlkem.MLKEM768PrivateKey, mlkem.MLKEM768PublicKey),
     "ML-KEM-1024": (mlkem.MLKEM1024PrivateKey, mlkem.MLKEM1024PublicKey),
 }
+#: Every asymmetric key type this module can generate and encode.
+KEY_TYPES = frozenset({*_RAW_KEYS, *CURVES, *HYBRID_KEYS, "RSA"})
 _PQ_SEEDED = {"ML-DSA-44", "ML-DSA-65", "ML-DSA-87", "ML-KEM-768", "ML-KEM-1024"}
 
 

@@ -25,8 +25,11 @@ _SERVED = {name for p in providers.all_providers() for name in p.algorithms()}
 
 
 def _served(family: Family) -> list[str]:
+    """Served, non-legacy algorithms with a COSE id (liboqs-only signatures have none yet: they
+    sign at the raw level, see tests/providers/test_oqs.py)."""
     return sorted(a.name for a in algorithms.in_family(family)
-                  if not a.legacy and a.name in _SERVED)
+                  if not a.legacy and a.name in _SERVED
+                  and (a.cose_alg is not None or family is not Family.SIGNATURE))
 
 
 @pytest.mark.parametrize("alg", _served(Family.AEAD))
