@@ -138,8 +138,10 @@ def cli() -> None:
 
     Applications name a policy ("archive", "tls"); the configuration maps it to classical,
     post-quantum or hybrid algorithms. These commands list the algorithms agile knows; check,
-    show, explain and diff policies; manage keyrings and rewrap data after a rotation; issue
-    certificates and probe servers for post-quantum TLS; and merge runtime inventories.
+    show, explain and diff policies; inventory the cryptography a code base uses and rewrite it
+    onto agile; manage keyrings and rewrap data after a rotation; issue certificates and probe
+    servers for post-quantum TLS; run and query QKD key management entities; and merge runtime
+    inventories.
 
     \b
     Examples:
@@ -147,8 +149,11 @@ def cli() -> None:
       agile policy validate agile.toml --at 2036-01-01
       agile policy explain archive
       agile policy diff old.toml new.toml
+      agile scan src --format sarif -o agile.sarif
+      agile migrate --dry-run src
       agile keys rotate archive
       agile tls probe example.com:443 --policy tls
+      agile qkd status --link dc1-dc2
     """
 
 
