@@ -131,7 +131,9 @@ def for_algorithm(algorithm: str, preference: Sequence[str] = ()) -> Provider:
     with _lock:
         _ensure_builtin()
         candidates = [_providers[n] for n in preference if n in _providers]
-        if not any(algorithm in p.algorithms() for p in candidates):
+        # A preferred plug-in not loaded yet must be discovered before a later preference wins.
+        if len(candidates) < len(preference) or \
+                not any(algorithm in p.algorithms() for p in candidates):
             _discover()
             candidates = [_providers[n] for n in preference if n in _providers]
             candidates += [p for p in _providers.values() if p not in candidates]

@@ -337,3 +337,23 @@ def test_a_pyca_mldsa_key_under_a_policy_preferring_oqs_fails_clearly(make_conte
     moved = type(public).from_bytes(oqs_key.public_key().public_bytes(), "ML-DSA-65",
                                     provider="pyca")
     assert ctx.verify(moved, signed, policy="fast") == b"payload"
+
+
+@pytest.mark.oqs
+def test_policy_preference_for_oqs_holds_in_a_fresh_process() -> None:
+    # pyca is built in and also offers ML-KEM-768: the preferred oqs plug-in must be loaded
+    # before pyca is chosen (regression: a fresh process used to pick pyca).
+    code = """
+import agile
+from agile import audit
+cfg = agile.load_config(text='[policies.p]\\nkem = "ML-KEM-768"\\nproviders = ["oqs", "pyca"]\\n')
+ctx = agile.Context(cfg)
+seen = []
+audit.subscribe(seen.append)
+key = ctx.generate_keypair(policy="p", family="kem")
+ctx.encapsulate(key.public_key(), policy="p")
+print(",".join(e.provider for e in seen))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip() == "oqs"
