@@ -197,7 +197,10 @@ def _entry(name: str, family: Family, category: int, **kw: Any) -> Algorithm:
                      quantum_risk=QuantumRisk.RESISTANT, nist_category=category,
                      description=description, key_type=name, standard=standard,
                      oids=(_OIDS[name],) if name in _OIDS else (), aliases=aliases,
-                     params=MappingProxyType(params), **kw)
+                     params=MappingProxyType(params),
+                     # Round-3 Kyber is superseded by FIPS 203 ML-KEM and does not interoperate
+                     # with it: new policies must not pick it without allow_legacy.
+                     legacy=name.startswith("Kyber"), **kw)
 
 
 OQS_KEMS = tuple(
