@@ -11,13 +11,10 @@ See benchmarks/README.md.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
-from dataclasses import asdict
 
-from run import FULL, QUICK, Case, environment, measure, render
+from run import FULL, QUICK, Case, environment, finish, measure, parse_args
 
 import agile
 from agile import providers
@@ -81,11 +78,7 @@ def _mldsa(ctx: agile.Context, oqs: object, target: float, *, cose: bool) -> Cas
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="a few-second smoke run")
-    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
-    parser.add_argument("--check", action="store_true", help="exit 1 if any target is missed")
-    args = parser.parse_args(argv)
+    args = parse_args(argv, __doc__.splitlines()[0] if __doc__ else None)
     settings = QUICK if args.quick else FULL
 
     provider = providers.get("oqs")
@@ -105,17 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     for case in cases:
         results.append(measure(case, settings))
         print(f"  measured {case.name}", file=sys.stderr, flush=True)
-    print(render(results))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump({"environment": env, "settings": asdict(settings), "quick": args.quick,
-                       "results": [asdict(r) for r in results]}, fh, indent=2)
-            fh.write("\n")
-    missed = [r.case for r in results if not r.passed]
-    if missed:
-        print(f"missed {len(missed)} target(s): " + "; ".join(missed))
-    return 1 if args.check and missed else 0
-
+    return finish(results, args, env, settings)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -379,12 +379,33 @@ def environment() -> dict[str, Any]:
             "cpus": os.cpu_count()}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+def parse_args(argv: list[str] | None, description: str | None) -> argparse.Namespace:
+    """The options every ratio benchmark takes: --quick, --json PATH, --check."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="a few-second smoke run")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 if any target is missed")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def finish(results: list[Result], args: argparse.Namespace, env: dict[str, Any],
+           settings: Settings) -> int:
+    """Print the table, write --json, report missed targets; the exit status (1: --check missed)."""
+    print(render(results))
+    if args.json:
+        payload = {"environment": env, "settings": asdict(settings), "quick": args.quick,
+                   "results": [asdict(r) for r in results]}
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, indent=2)
+            fh.write("\n")
+    missed = [r.case for r in results if not r.passed]
+    if missed:
+        print(f"missed {len(missed)} target(s): " + "; ".join(missed))
+    return 1 if args.check and missed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv, __doc__.splitlines()[0] if __doc__ else None)
     settings = QUICK if args.quick else FULL
 
     env = environment()
@@ -397,19 +418,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(measure(case, settings))
         print(f"  measured {case.name}", file=sys.stderr, flush=True)
     results.append(import_check())
-    print(render(results))
-
-    if args.json:
-        payload = {"environment": env, "settings": asdict(settings), "quick": args.quick,
-                   "results": [asdict(r) for r in results]}
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, indent=2)
-            fh.write("\n")
-    missed = [r.case for r in results if not r.passed]
-    if missed:
-        print(f"missed {len(missed)} target(s): " + "; ".join(missed))
-    return 1 if args.check and missed else 0
-
+    return finish(results, args, env, settings)
 
 if __name__ == "__main__":
     sys.exit(main())
