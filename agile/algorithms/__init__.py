@@ -30,6 +30,7 @@ __all__ = [
     "get",
     "in_family",
     "register",
+    "size",
     "suggest",
 ]
 
@@ -99,6 +100,12 @@ def by_cose(alg_id: int) -> tuple[Algorithm, ...]:
 def by_oid(oid: str) -> tuple[Algorithm, ...]:
     """Descriptors whose primary OID is ``oid``."""
     return _by_oid.get(oid, ())
+
+
+def size() -> int:
+    """How many descriptors are registered; it only grows, so caches derived from the registry
+    can key on it (``all_algorithms()`` copies the registry)."""
+    return len(_by_name)
 
 
 def all_algorithms() -> tuple[Algorithm, ...]:

@@ -59,7 +59,7 @@ def _subject_key_algorithm(cert: x509.Certificate) -> str:
 
 def signature_algorithm_of(cert: x509.Certificate) -> Algorithm | None:
     """The registry algorithm of ``cert``'s signature (by OID; RSA-PSS by its hash)."""
-    return _cached_signature_algorithm(cert, len(algorithms.all_algorithms()))
+    return _cached_signature_algorithm(cert, algorithms.size())
 
 
 # Peers present the same certificates handshake after handshake: describing one means parsing
@@ -77,7 +77,7 @@ def _cached_signature_algorithm(cert: x509.Certificate, _registry_size: int) -> 
 
 def describe_certificate(cert: x509.Certificate) -> CertificateInfo:
     """Subject, issuer, key and signature algorithms, validity and fingerprint of ``cert``."""
-    return _cached_description(cert, len(algorithms.all_algorithms()))
+    return _cached_description(cert, algorithms.size())
 
 
 @functools.lru_cache(maxsize=256)

@@ -85,9 +85,8 @@ _index: _Index | None = None
 
 def _tls_index() -> _Index:
     global _index
-    registry = algorithms.all_algorithms()
-    if _index is None or _index.size != len(registry):
-        _index = _Index(registry)
+    if _index is None or _index.size != algorithms.size():
+        _index = _Index(algorithms.all_algorithms())
     return _index
 
 
