@@ -17,9 +17,16 @@ from cryptography.exceptions import InvalidSignature as _PycaInvalidSignature
 from cryptography.exceptions import InvalidTag
 
 from . import algorithms, audit
+from ._foreign_keys import agile_key, is_pycryptodome_key
 from ._types import Buffer
 from .algorithms import Algorithm, Family
-from .errors import DecryptionFailed, InvalidArgument, InvalidSignature, PolicyViolation
+from .errors import (
+    DecryptionFailed,
+    InvalidArgument,
+    InvalidKey,
+    InvalidSignature,
+    PolicyViolation,
+)
 from .keys import PrivateKey, PublicKey, SecretKey, public_from_cryptography
 from .policy import Policy
 
@@ -42,15 +49,38 @@ class RawPkeDecryptionFailed(DecryptionFailed, ValueError):
     raises."""
 
 
+class RawDetachedDecryptionFailed(DecryptionFailed, InvalidTag, ValueError):
+    """``decrypt_detached`` failed: also the ValueError PyCryptodome's ``decrypt_and_verify``
+    raises ("MAC check failed") and pyca's InvalidTag."""
+
+
+class RawSignatureValueError(RawInvalidSignature, ValueError):
+    """Raw verification failed, under ``raises=ValueError``: also the ValueError PyCryptodome's
+    signers raise ("Invalid signature")."""
+
+
+_VERIFY_ERRORS: dict[type[Exception], type[RawInvalidSignature]] = {
+    RawInvalidSignature: RawInvalidSignature, InvalidSignature: RawInvalidSignature,
+    _PycaInvalidSignature: RawInvalidSignature, ValueError: RawSignatureValueError}
+
+
 def _private(key: object) -> PrivateKey:
     if isinstance(key, PrivateKey):
         return key
+    if is_pycryptodome_key(key):
+        found = agile_key(key)
+        if isinstance(found, PrivateKey):
+            return found
+        raise InvalidKey("a private key is needed; this PyCryptodome RSA key is public")
     return PrivateKey.from_cryptography(key)
 
 
 def _public(key: object) -> PublicKey:
     if isinstance(key, PublicKey):
         return key
+    if is_pycryptodome_key(key):
+        found = agile_key(key)
+        return found.public_key() if isinstance(found, PrivateKey) else found
     if isinstance(key, PrivateKey):
         return key.public_key()
     if hasattr(key, "public_key"):  # a pyca private key: use its public half
@@ -112,8 +142,15 @@ class _Raw:
         return sig
 
     def verify(self, key: object, signature: Buffer, data: Buffer, *,
-               policy: str = "default", context: Buffer | None = None) -> None:
-        """Raise InvalidSignature unless ``signature`` is valid (pyca's argument order)."""
+               policy: str = "default", context: Buffer | None = None,
+               raises: type[Exception] = RawInvalidSignature) -> None:
+        """Raise InvalidSignature unless ``signature`` is valid (pyca's argument order).
+
+        ``raises=ValueError``: the failure is also a ValueError, as PyCryptodome's
+        ``pkcs1_15``/``pss`` ``verify`` raise (the default is also pyca's InvalidSignature)."""
+        failure = _VERIFY_ERRORS.get(raises)
+        if failure is None:
+            raise InvalidArgument("raises must be InvalidSignature or ValueError")
         pol = self._policy(policy)
         pub = _public(key)
         alg = _reading_algorithm(pol, Family.SIGNATURE, pub.key_type)
@@ -123,7 +160,7 @@ class _Raw:
         try:
             scheme.verify(pub.native_for(provider), signature, data, context)
         except InvalidSignature:
-            raise RawInvalidSignature() from None
+            raise failure() from None
         audit.emit("raw.verify", pol.name, alg.name, provider.name, pub.kid)
 
     # -- AEAD ----------------------------------------------------------------------------------
@@ -162,6 +199,40 @@ class _Raw:
         except DecryptionFailed:
             raise RawDecryptionFailed() from None
         audit.emit("raw.decrypt", pol.name, alg.name, prov, None)
+        return out
+
+    def encrypt_detached(self, key: SecretKey | Buffer, nonce: Buffer, data: Buffer,
+                         aad: Buffer | None = None, *, policy: str = "default"
+                         ) -> tuple[bytes, bytes]:
+        """(ciphertext, tag), as PyCryptodome's GCM ``encrypt_and_digest`` returns them (16-byte
+        tag). The nonce may be 12 to 128 bytes for AES-GCM (PyCryptodome's default is 16)."""
+        pol = self._policy(policy)
+        cipher, alg, prov = self._aead(pol, key, writing=True)
+        size = len(memoryview(nonce))
+        if size != 12 and not (alg.name.startswith("AES-") and 12 <= size <= 128):
+            raise InvalidArgument(f"nonce must be 12 bytes for {alg.name}"
+                                  if not alg.name.startswith("AES-")
+                                  else "nonce must be 12 to 128 bytes")
+        encrypt = getattr(cipher, "unchecked_encrypt", cipher.encrypt)
+        out: bytes = encrypt(nonce, data, aad)
+        tag_size = alg.tag_size or 16
+        audit.emit("raw.encrypt_detached", pol.name, alg.name, prov, None)
+        return out[:-tag_size], out[-tag_size:]
+
+    def decrypt_detached(self, key: SecretKey | Buffer, nonce: Buffer, data: Buffer,
+                         tag: Buffer, aad: Buffer | None = None, *, policy: str = "default"
+                         ) -> bytes:
+        """Plaintext, as PyCryptodome's GCM ``decrypt_and_verify(data, tag)``; a wrong tag (of
+        any length) raises DecryptionFailed, which is also ValueError and InvalidTag."""
+        pol = self._policy(policy)
+        cipher, alg, prov = self._aead(pol, key, writing=False)
+        if len(memoryview(tag)) != (alg.tag_size or 16):
+            raise RawDetachedDecryptionFailed()
+        try:
+            out: bytes = cipher.decrypt(nonce, bytes(data) + bytes(tag), aad)
+        except DecryptionFailed:
+            raise RawDetachedDecryptionFailed() from None
+        audit.emit("raw.decrypt_detached", pol.name, alg.name, prov, None)
         return out
 
     def seal(self, key: SecretKey | Buffer, data: Buffer, aad: Buffer | None = None, *,

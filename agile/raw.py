@@ -20,12 +20,16 @@ pke_decrypt = _raw.pke_decrypt
 exchange = _raw.exchange
 encapsulate = _raw.encapsulate
 decapsulate = _raw.decapsulate
+encrypt_detached = _raw.encrypt_detached
+decrypt_detached = _raw.decrypt_detached
 
 __all__ = [
     "decapsulate",
     "decrypt",
+    "decrypt_detached",
     "encapsulate",
     "encrypt",
+    "encrypt_detached",
     "exchange",
     "hash",
     "hkdf",

@@ -30,6 +30,7 @@ def test_raw_surface() -> None:
     assert set(agile.raw.__all__) == {
         "decapsulate", "decrypt", "encapsulate", "encrypt", "exchange", "hash", "hkdf", "hmac",
         "open", "pke_decrypt", "pke_encrypt", "seal", "sign", "verify", "verify_hmac",
+        "decrypt_detached", "encrypt_detached",
     }
 
 

@@ -133,6 +133,11 @@ PKES = [
     _alg("RSA-OAEP-SHA256", Family.PKE, _CL, _VULN, None, "RSAES-OAEP with SHA-256 and MGF1-SHA-256",
          key_type="RSA", oids=("1.2.840.113549.1.1.7",), cose_alg=-41, standard="RFC 8017",
          params={"hash": "SHA-256", "min_key_bits": 2048}, **_shor(bits112=True)),
+    # PKCS#1 v2's default (and PyCryptodome's PKCS1_OAEP default): kept for existing data only
+    _alg("RSA-OAEP-SHA1", Family.PKE, _CL, _VULN, None,
+         "RSAES-OAEP with SHA-1 and MGF1-SHA-1 (RFC 8017 defaults; legacy)", key_type="RSA",
+         oids=("1.2.840.113549.1.1.7",), cose_alg=-40, legacy=True, standard="RFC 8017",
+         params={"hash": "SHA-1", "min_key_bits": 2048}, **_shor(bits112=True)),
 ]
 
 # HPKE suites (RFC 9180, base mode) as single algorithms, so a COSE header names the whole suite.

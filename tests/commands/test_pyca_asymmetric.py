@@ -128,11 +128,23 @@ class TestRsaOaepToAgile(CodemodTest):
     def test_left_alone_with_reasons(self) -> None:
         code = HEADER + D("""
             def f(data):
-                return RSA_KEY.public_key().encrypt(data, padding.OAEP(padding.MGF1(hashes.SHA1()), hashes.SHA1(), None))
+                return RSA_KEY.public_key().encrypt(data, padding.OAEP(padding.MGF1(hashes.SHA1()), hashes.SHA256(), None))
         """)  # noqa: E501
         self.assertCodemod(code, code, expected_warnings=[
-            "line 9: pyca RSA-OAEP encrypt/decrypt left unchanged: RSA-OAEP with SHA-1 is not in "
-            "agile's registry"])
+            "line 9: pyca RSA-OAEP encrypt/decrypt left unchanged: OAEP's hash and MGF1 hash are "
+            "not visibly the same literal hash"])
+
+    def test_sha1_pins_the_legacy_entry(self) -> None:
+        before = HEADER + D("""
+            def f(data):
+                return RSA_KEY.public_key().encrypt(data, padding.OAEP(padding.MGF1(hashes.SHA1()), hashes.SHA1(), None))
+        """)  # noqa: E501
+        after = HEADER.replace("import ec, ed25519, padding, rsa\n",
+                               "import ec, ed25519, rsa\nimport agile\n") + D("""
+            def f(data):
+                return agile.raw.pke_encrypt(RSA_KEY.public_key(), data, label=None, policy="rsa-oaep-sha1")
+        """)
+        self.assertCodemod(before, after)
 
 
 SIGN_SOURCE = HEADER + D("""

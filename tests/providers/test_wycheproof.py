@@ -338,9 +338,12 @@ def rsa_pkcs1(case: Case) -> str:
 
 def rsa_oaep_sha256(case: Case) -> str:
     g = case.group
-    if (g["sha"], g.get("mgf"), g.get("mgfSha")) != ("SHA-256", "MGF1", "SHA-256"):
-        raise NotApplicable("RSA-OAEP parameters other than SHA-256 with MGF1-SHA-256 are not in "
-                            "the registry")
+    params = (g["sha"], g.get("mgf"), g.get("mgfSha"))
+    if params == ("SHA-1", "MGF1", "SHA-1"):
+        return "RSA-OAEP-SHA1"
+    if params != ("SHA-256", "MGF1", "SHA-256"):
+        raise NotApplicable("RSA-OAEP parameters other than SHA-256 with MGF1-SHA-256 (or SHA-1 "
+                            "with MGF1-SHA-1) are not in the registry")
     return "RSA-OAEP-SHA256"
 
 
@@ -387,8 +390,10 @@ SPECS: list[Spec] = [
         "misc_params")],
     *[spec(f"rsa_oaep_{bits}_sha256_mgf1sha256_test.json", rsa_oaep, "RSA-OAEP-SHA256",
            select=rsa_oaep_sha256) for bits in (2048, 3072, 4096)],
-    spec("rsa_oaep_misc_test.json", rsa_oaep, "RSA-OAEP-SHA256", select=rsa_oaep_sha256,
-         label="RSA-OAEP (other hashes)"),
+    spec("rsa_oaep_misc_test.json", rsa_oaep, "RSA-OAEP-SHA256", "RSA-OAEP-SHA1",
+         select=rsa_oaep_sha256, label="RSA-OAEP (other hashes)"),
+    spec("rsa_oaep_2048_sha1_mgf1sha1_test.json", rsa_oaep, "RSA-OAEP-SHA1",
+         select=rsa_oaep_sha256),
     spec("rsa_three_primes_oaep_4096_sha256_mgf1sha256_test.json", rsa_oaep_multiprime,
          "RSA-OAEP-SHA256", select=rsa_oaep_sha256),
     # ML-KEM-512: liboqs (provider oqs) only
