@@ -77,6 +77,8 @@ class Rewritten:
     #: The replacement no longer uses the receiver object (it re-reads the constructor's
     #: arguments), so a construction whose every use is rewritten can go.
     replaces_receiver: bool = False
+    #: Likewise for objects passed as arguments (``sign(h)`` re-reads ``h = SHA256.new(data)``).
+    replaces_arguments: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,12 +400,33 @@ class AgileCommand(VisitorBasedCodemodCommand):
         for access in bindings[0].references:
             attribute = self.parent(access.node)
             call = self.parent(attribute) if isinstance(attribute, cst.Attribute) else None
-            if not (isinstance(call, cst.Call) and call.func is attribute):
-                return False
-            outcomes = [rule(self, call, call) for rule in self.RULES]
-            if not any(isinstance(o, Rewritten) and o.replaces_receiver for o in outcomes):
+            if isinstance(call, cst.Call) and call.func is attribute:
+                if not self._rewritten_without(call, receiver=True):
+                    return False
+            elif not self.feeds_rewritten_call(access.node):
                 return False
         return True
+
+    def _rewritten_without(self, call: cst.Call, receiver: bool) -> bool:
+        outcomes = [rule(self, call, call) for rule in self.RULES]
+        return any(isinstance(o, Rewritten) and (o.replaces_receiver if receiver
+                                                 else o.replaces_arguments) for o in outcomes)
+
+    def feeds_rewritten_call(self, node: cst.CSTNode) -> bool:
+        """True if ``node`` is an argument of a call some rule rewrites without it."""
+        arg = self.parent(node)
+        call = self.parent(arg) if isinstance(arg, cst.Arg) else None
+        return isinstance(call, cst.Call) and self._rewritten_without(call, receiver=False)
+
+    def consumed_by_rewrites(self, call: cst.Call) -> bool:
+        """True if the object ``call`` builds is only used by calls the rules rewrite without
+        it: inline as their argument, or through a variable whose statement then goes."""
+        if self.feeds_rewritten_call(call):
+            return True
+        assign = self.parent(call)
+        statement = self.parent(assign) if isinstance(assign, cst.Assign) else None
+        return isinstance(statement, cst.SimpleStatementLine) and \
+            self._only_feeds_rewritten_calls(statement)
 
     def _leave_compound(self, original_node: Any, updated_node: Any) -> Any:
         line = self.get_metadata(PositionProvider, original_node).start.line

@@ -9,6 +9,7 @@ from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
 from .pyca_hash import PycaHashToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
 from .pycryptodome import PycryptodomeToAgile
+from .pycryptodome_rsa import PycryptodomeRsaToAgile
 
 __all__ = ["COMMANDS", "MigrateToAgile"]
 
@@ -16,11 +17,13 @@ __all__ = ["COMMANDS", "MigrateToAgile"]
 COMMANDS: tuple[type[AgileCommand], ...] = (HashlibToAgile, HmacToAgile, AeadToAgile, HkdfToAgile,
                                             SignaturesToAgile, RsaOaepToAgile, PycaHashToAgile,
                                             PycryptodomeToAgile)
+COMMANDS += (PycryptodomeRsaToAgile,)
 
 
 class MigrateToAgile(AgileCommand):
     DESCRIPTION = ("All agile migrate rewrites (hashlib, hmac, pyca Hash/HMAC, AEAD, HKDF, "
-                   "signatures, RSA-OAEP, PyCryptodome hashes/HMAC) in one pass.")
+                   "signatures, RSA-OAEP, PyCryptodome hashes/HMAC, PKCS1_OAEP, pkcs1_15/pss, "
+                   "AES-GCM) in one pass.")
     RULES = tuple(rule for command in COMMANDS for rule in command.RULES)
     TRIGGERS = tuple(dict.fromkeys(t for command in COMMANDS for t in command.TRIGGERS))
     BLOCK_RULES = tuple(rule for command in COMMANDS for rule in command.BLOCK_RULES)
