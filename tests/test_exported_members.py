@@ -55,6 +55,7 @@ def test_codemods_migrate_surfaces() -> None:
         "RsaOaepToAgile",
         "Site",
         "SignaturesToAgile", "policy_name",
+        "PycryptodomeAeadToAgile", "PycryptodomeRsaToAgile",
     }
     assert set(codemods.migrate.__all__) == {
         "ConfigChange", "Disposition", "FileResult", "MigrateConfigError", "MigrateResult",

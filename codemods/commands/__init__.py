@@ -14,6 +14,7 @@ from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
 from .pyca_hash import PycaHashToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
 from .pycryptodome import PycryptodomeToAgile
+from .pycryptodome_aead import PycryptodomeAeadToAgile
 from .pycryptodome_rsa import PycryptodomeRsaToAgile
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "HmacToAgile",
     "MigrateToAgile",
     "PycaHashToAgile",
+    "PycryptodomeAeadToAgile",
     "PycryptodomeRsaToAgile",
     "PycryptodomeToAgile",
     "RsaOaepToAgile",

@@ -465,13 +465,14 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 end = self.get_metadata(PositionProvider, original[last]).end.line
                 if not isinstance(result, Skipped) and self.agile_name_taken:
                     result = Skipped("the name 'agile' means something else in this module")
+                # the statements' calls were reported as uncovered on the way up: now they
+                # are covered (rewritten, or skipped with this rule's reason)
+                self._state.sites[:] = [s for s in self._state.sites if s.rewritten or not (
+                    start <= s.line <= end and s.reason.startswith(UNCOVERED))]
                 if isinstance(result, Skipped):
                     self._skip(start, rule.pattern, result.reason)
                     continue
                 assert rewritten is not None
-                # the statements' calls were reported as uncovered on the way up: they are now
-                self._state.sites[:] = [s for s in self._state.sites if s.rewritten or not (
-                    start <= s.line <= end and s.reason.startswith(UNCOVERED))]
                 self._state.sites.append(Site(start, rule.pattern, True, rewritten.policy,
                                               rewritten.slot, rewritten.algorithm))
                 AddImportsVisitor.add_needed_import(self.context, "agile")

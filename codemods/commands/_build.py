@@ -19,7 +19,8 @@ __all__ = ["byte_length", "hash_token", "keyword", "only_args", "raw_call", "sta
 
 _NO_SPACE = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                             whitespace_after=cst.SimpleWhitespace(""))
-_RANDOM_BYTES = frozenset({"os.urandom", "secrets.token_bytes"})
+_RANDOM_BYTES = frozenset({"os.urandom", "secrets.token_bytes", "Crypto.Random.get_random_bytes",
+                           "Cryptodome.Random.get_random_bytes"})
 
 
 def keyword(name: str, value: cst.BaseExpression) -> cst.Arg:

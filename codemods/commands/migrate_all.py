@@ -9,6 +9,7 @@ from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
 from .pyca_hash import PycaHashToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
 from .pycryptodome import PycryptodomeToAgile
+from .pycryptodome_aead import PycryptodomeAeadToAgile
 from .pycryptodome_rsa import PycryptodomeRsaToAgile
 
 __all__ = ["COMMANDS", "MigrateToAgile"]
@@ -17,7 +18,7 @@ __all__ = ["COMMANDS", "MigrateToAgile"]
 COMMANDS: tuple[type[AgileCommand], ...] = (HashlibToAgile, HmacToAgile, AeadToAgile, HkdfToAgile,
                                             SignaturesToAgile, RsaOaepToAgile, PycaHashToAgile,
                                             PycryptodomeToAgile)
-COMMANDS += (PycryptodomeRsaToAgile,)
+COMMANDS += (PycryptodomeRsaToAgile, PycryptodomeAeadToAgile)
 
 
 class MigrateToAgile(AgileCommand):

@@ -1,0 +1,270 @@
+"""PyCryptodome AES-GCM onto ``agile.raw.encrypt_detached`` / ``decrypt_detached``.
+
+``cipher = AES.new(key, AES.MODE_GCM, nonce=nonce); cipher.update(aad); ct, tag =
+cipher.encrypt_and_digest(data)`` -> ``ct, tag = agile.raw.encrypt_detached(key, nonce, data,
+aad, policy="aes-256-gcm")``; likewise ``decrypt_and_verify(ct, tag)`` (a failure is still a
+ValueError), the split forms ``ct = cipher.encrypt(data); tag = cipher.digest()`` and
+``pt = cipher.decrypt(ct); cipher.verify(tag)``, and the inline ``AES.new(...).encrypt_and_digest(
+data)``. The cipher must be a fresh object used for exactly that one operation, in consecutive
+statements; key size (16 or 32 bytes) and nonce length (12 to 128 bytes) must be visible, and
+``mac_len`` 16 or absent. Other AES modes are left, with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import Assignment, ScopeProvider
+
+from ..scanner._resolve import find_arg
+from ..scanner._tables import VALUES
+from ._base import AgileCommand, Outcome, Rewritten, Skipped
+from ._build import byte_length, only_args, raw_call
+from .pyca_hash import Found, _method_call, _single
+
+__all__ = ["PycryptodomeAeadToAgile"]
+
+_AES_NEW = frozenset({"Crypto.Cipher.AES.new", "Cryptodome.Cipher.AES.new"})
+_UNAUTHENTICATED = frozenset({"ECB", "CBC", "CFB", "OFB", "CTR", "OPENPGP"})
+_ONE_SHOT = {"encrypt_and_digest": "encrypt_detached", "decrypt_and_verify": "decrypt_detached"}
+_SHAPE = ("the GCM cipher is not used as one straight run of new(), update(aad)..., and one "
+          "encrypt_and_digest/decrypt_and_verify (or encrypt+digest, decrypt+verify)")
+
+
+#: (last statement, agile.raw function, its data arguments, the cipher calls, replacement builder)
+_Operation = tuple[int, str, list[cst.BaseExpression], list[cst.Call],
+                   Callable[[cst.Call], cst.SimpleStatementLine]]
+
+
+@dataclass(frozen=True)
+class _Gcm:
+    key: cst.BaseExpression
+    nonce: cst.BaseExpression
+    policy: str
+    algorithm: str
+
+
+def _mode(cmd: AgileCommand, ctor: cst.Call) -> str | None:
+    arg = find_arg(ctor.args, 1, "mode")
+    if arg is None:
+        return None
+    modes = VALUES["mode"]
+    found = {modes[n] for n in cmd.resolver.value(arg.value).names if n in modes}
+    return found.pop() if len(found) == 1 else None
+
+
+def _gcm(cmd: AgileCommand, ctor: cst.Call) -> _Gcm | str:
+    """What an ``AES.new(key, AES.MODE_GCM, ...)`` pins, or why it cannot be rewritten."""
+    why = only_args(ctor.args, [(0, "key"), (1, "mode"), (2, "nonce"), (None, "mac_len")])
+    if why is not None:
+        return why
+    key, nonce = find_arg(ctor.args, 0, "key"), find_arg(ctor.args, 2, "nonce")
+    if key is None:
+        return "no key given to AES.new()"
+    if nonce is None:
+        return ("no nonce given: PyCryptodome draws a random 16-byte nonce that the code reads "
+                "from cipher.nonce; pass nonce=get_random_bytes(16) explicitly to migrate it")
+    mac_len = find_arg(ctor.args, None, "mac_len")
+    if mac_len is not None and cmd.resolver.value(mac_len.value).literal != 16:
+        return "mac_len is not 16: agile's AES-GCM tags are 16 bytes"
+    size = byte_length(cmd, key.value)
+    if size not in (16, 32):
+        return ("AES-192-GCM is not in agile's registry" if size == 24 else
+                "the AES key size is not visible in the source (16 or 32 bytes needed to pin "
+                "AES-128-GCM or AES-256-GCM)")
+    length = byte_length(cmd, nonce.value)
+    if length is None or not 12 <= length <= 128:
+        return "the nonce length is not visibly 12 to 128 bytes"
+    alg = cmd.registry_algorithm(f"AES-{size * 8}-GCM", "aead")
+    if isinstance(alg, str):
+        return alg
+    return _Gcm(key.value, nonce.value, cmd.policy_for(alg), alg.name)
+
+
+def _args(gcm: _Gcm, values: Sequence[cst.BaseExpression]) -> list[cst.Arg]:
+    return [cst.Arg(gcm.key), cst.Arg(gcm.nonce), *(cst.Arg(v) for v in values)]
+
+
+def _aad(parts: Sequence[cst.BaseExpression]) -> list[cst.BaseExpression]:
+    if not parts:
+        return []
+    if len(parts) == 1:
+        return [parts[0]]
+    return [cst.Call(func=cst.Attribute(cst.SimpleString('b""'), cst.Name("join")),
+                     args=[cst.Arg(cst.Tuple([cst.Element(p) for p in parts]))])]
+
+
+class _AesNew:
+    """Every ``AES.new`` call: other modes are left with their reason; a GCM cipher that is
+    neither assigned to a name (the block rule's case) nor used inline is passed on."""
+
+    pattern = "PyCryptodome AES cipher"
+
+    def __call__(self, cmd: AgileCommand, original: cst.Call, updated: cst.Call) -> Outcome:
+        if not cmd.qualified_names(original.func) & _AES_NEW:
+            return None
+        mode = _mode(cmd, original)
+        if mode is None:
+            return Skipped("the AES mode is not visible in the source")
+        if mode in _UNAUTHENTICATED:
+            return Skipped(f"AES-{mode} is unauthenticated: agile runs only AEADs (moving to "
+                           "AES-GCM changes the data format, a decision for a person)")
+        if mode != "GCM":
+            return Skipped(f"AES-{mode} is not in agile's registry")
+        parent = cmd.parent(original)
+        if isinstance(parent, cst.Assign) and parent.value is original:
+            return None  # the block rule decides
+        if isinstance(parent, cst.Attribute) and parent.attr.value in _ONE_SHOT:
+            return None  # the inline rule decides
+        return Skipped("the GCM cipher object is passed on or used for something else")
+
+
+class _GcmInline:
+    pattern = "PyCryptodome AES-GCM encrypt/decrypt"
+
+    def __call__(self, cmd: AgileCommand, original: cst.Call, updated: cst.Call) -> Outcome:
+        func = original.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in _ONE_SHOT
+                and isinstance(func.value, cst.Call)
+                and cmd.qualified_names(func.value.func) & _AES_NEW
+                and _mode(cmd, func.value) == "GCM"):
+            return None
+        gcm = _gcm(cmd, func.value)
+        if isinstance(gcm, str):
+            return Skipped(gcm)
+        count = 1 if func.attr.value == "encrypt_and_digest" else 2
+        if only_args(original.args, [(i, None) for i in range(count)]) or \
+                len(original.args) != count:
+            return Skipped(f"{func.attr.value} needs exactly {count} positional argument(s)")
+        ctor = updated.func.value  # type: ignore[attr-defined]
+        now = _Gcm(ctor.args[func.value.args.index(find_arg(func.value.args, 0, "key"))].value,
+                   ctor.args[func.value.args.index(find_arg(func.value.args, 2, "nonce"))].value,
+                   gcm.policy, gcm.algorithm)
+        call = raw_call(_ONE_SHOT[func.attr.value], _args(now, [a.value for a in updated.args]),
+                        gcm.policy)
+        return Rewritten(call, "aead", gcm.algorithm, gcm.policy, (func.value.func,))
+
+
+class _GcmRun:
+    pattern = "PyCryptodome AES-GCM encrypt/decrypt"
+
+    def __call__(self, cmd: AgileCommand, body: Sequence[cst.BaseStatement]) -> list[Found]:
+        found: list[Found] = []
+        i = 0
+        while i < len(body):
+            result = self._at(cmd, body, i)
+            if result is None:
+                i += 1
+                continue
+            found.append(result)
+            i = result[1] + 1
+        return found
+
+    def _at(self, cmd: AgileCommand, body: Sequence[cst.BaseStatement], i: int) -> Found | None:
+        assign = _single(body[i])
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1
+                and isinstance(assign.targets[0].target, cst.Name)
+                and isinstance(assign.value, cst.Call)
+                and cmd.qualified_names(assign.value.func) & _AES_NEW
+                and _mode(cmd, assign.value) == "GCM"):
+            return None
+        name, ctor = assign.targets[0].target.value, assign.value
+        j, aad = i + 1, []
+        uses: list[cst.Call] = []
+        while j < len(body):
+            expr = _single(body[j])
+            update = _method_call(expr.value, name, "update") if isinstance(expr, cst.Expr) \
+                else None
+            if update is None:
+                break
+            if only_args(update.args, [(0, "assoc_data")]) or len(update.args) != 1:
+                return i, j, Skipped("update() needs exactly one argument"), None
+            aad.append(update.args[0].value)
+            uses.append(update)
+            j += 1
+        shape = self._operation(cmd, body, j, name)
+        if shape is None:
+            return i, i, Skipped(_SHAPE), None
+        last, function, values, calls, build = shape
+        uses.extend(calls)
+        gcm = _gcm(cmd, ctor)
+        if isinstance(gcm, str):
+            return i, last, Skipped(gcm), None
+        scope = cmd.get_metadata(ScopeProvider, assign.targets[0].target, None)
+        bindings = list(scope[name]) if scope is not None else []
+        if len(bindings) != 1 or not isinstance(bindings[0], Assignment) or \
+                name in cmd.declared_global_or_nonlocal or \
+                {id(a.node) for a in bindings[0].references} != {id(c.func.value) for c in uses}:  # type: ignore[attr-defined]
+            return i, last, Skipped("the GCM cipher object is used elsewhere too (a second "
+                                    "operation, or its nonce or tag read later)"), None
+        call = raw_call(function, _args(gcm, [*values, *_aad(aad)]), gcm.policy)
+        first_stmt = body[i]
+        assert isinstance(first_stmt, cst.SimpleStatementLine)
+        statement = build(call).with_changes(leading_lines=first_stmt.leading_lines)
+        rewritten = Rewritten(call, "aead", gcm.algorithm, gcm.policy, (ctor.func,))
+        return i, last, statement, rewritten
+
+    @staticmethod
+    def _operation(cmd: AgileCommand, body: Sequence[cst.BaseStatement], j: int, name: str
+                   ) -> _Operation | None:
+        """The operation starting at ``body[j]``; None if there is none."""
+        if j >= len(body):
+            return None
+        stmt = body[j]
+        small = _single(stmt)
+        value = getattr(small, "value", None)
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            return None
+        for method, function in _ONE_SHOT.items():
+            op = _method_call(value, name, method)
+            if op is not None and isinstance(small, cst.Assign | cst.Return | cst.Expr
+                                             | cst.AnnAssign):
+                count = 1 if method == "encrypt_and_digest" else 2
+                if only_args(op.args, [(k, None) for k in range(count)]) or \
+                        len(op.args) != count:
+                    return None
+                return (j, function, [a.value for a in op.args], [op],
+                        lambda call: stmt.with_changes(body=[small.with_changes(value=call)]))
+        if j + 1 >= len(body) or not isinstance(small, cst.Assign) or len(small.targets) != 1 \
+                or not isinstance(small.targets[0].target, cst.Name):
+            return None
+        follow = _single(body[j + 1])
+        encrypt = _method_call(value, name, "encrypt")
+        decrypt = _method_call(value, name, "decrypt")
+        if encrypt is not None and len(encrypt.args) == 1 and not only_args(
+                encrypt.args, [(0, "plaintext")]) and isinstance(follow, cst.Assign) \
+                and len(follow.targets) == 1 and isinstance(follow.targets[0].target, cst.Name):
+            digest = _method_call(follow.value, name, "digest")
+            if digest is None or digest.args:
+                return None
+            pair = cst.Tuple([cst.Element(small.targets[0].target),
+                              cst.Element(follow.targets[0].target)], lpar=[], rpar=[])
+            last_stmt = body[j + 1]
+            assert isinstance(last_stmt, cst.SimpleStatementLine)
+            return (j + 1, "encrypt_detached", [encrypt.args[0].value], [encrypt, digest],
+                    lambda call: last_stmt.with_changes(body=[cst.Assign(
+                        targets=[cst.AssignTarget(pair)], value=call)]))
+        if decrypt is not None and len(decrypt.args) == 1 and not only_args(
+                decrypt.args, [(0, "ciphertext")]) and isinstance(follow, cst.Expr):
+            verify = _method_call(follow.value, name, "verify")
+            if verify is None or len(verify.args) != 1 or only_args(verify.args,
+                                                                    [(0, "received_mac_tag")]):
+                return None
+            block = cmd.parent(stmt)
+            if isinstance(cmd.parent(block) if block is not None else None,
+                          cst.Try | cst.TryStar):
+                return None  # a handler could see the plaintext assigned before verify() failed
+            return (j + 1, "decrypt_detached", [decrypt.args[0].value, verify.args[0].value],
+                    [decrypt, verify],
+                    lambda call: stmt.with_changes(body=[small.with_changes(value=call)]))
+        return None
+
+
+class PycryptodomeAeadToAgile(AgileCommand):
+    DESCRIPTION = ("PyCryptodome AES.new(key, AES.MODE_GCM, nonce=...) encrypt/decrypt -> "
+                   "agile.raw.encrypt_detached/decrypt_detached.")
+    RULES = (_AesNew(), _GcmInline())
+    BLOCK_RULES = (_GcmRun(),)
+    TRIGGERS = ("Crypto", "Cryptodome")
