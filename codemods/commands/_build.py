@@ -92,6 +92,10 @@ def byte_length(cmd: AgileCommand, expr: cst.BaseExpression) -> int | None:
             bits = find_arg(call.args, 0, "bit_length")
             n = cmd.resolver.value(bits.value).literal if bits is not None else MISSING
             return n // 8 if isinstance(n, int) else None
+    if isinstance(expr, cst.Name):  # nonce = blob[:12]
+        values = cmd.resolver.assigned_values(expr)
+        if len(values) == 1 and isinstance(values[0], cst.Subscript):
+            return byte_length(cmd, values[0])
     if isinstance(expr, cst.Subscript) and len(expr.slice) == 1:
         index = expr.slice[0].slice
         if isinstance(index, cst.Slice) and index.step is None and index.upper is not None:

@@ -83,6 +83,12 @@ def _gcm(cmd: AgileCommand, ctor: cst.Call) -> _Gcm | str:
     return _Gcm(key.value, nonce.value, cmd.policy_for(alg), alg.name)
 
 
+def _imports(ctor: cst.Call) -> tuple[cst.BaseExpression, ...]:
+    """What the replaced constructor used from imports: ``AES.new`` and ``AES.MODE_GCM``."""
+    mode = find_arg(ctor.args, 1, "mode")
+    return (ctor.func,) if mode is None else (ctor.func, mode.value)
+
+
 def _args(gcm: _Gcm, values: Sequence[cst.BaseExpression]) -> list[cst.Arg]:
     return [cst.Arg(gcm.key), cst.Arg(gcm.nonce), *(cst.Arg(v) for v in values)]
 
@@ -144,7 +150,7 @@ class _GcmInline:
                    gcm.policy, gcm.algorithm)
         call = raw_call(_ONE_SHOT[func.attr.value], _args(now, [a.value for a in updated.args]),
                         gcm.policy)
-        return Rewritten(call, "aead", gcm.algorithm, gcm.policy, (func.value.func,))
+        return Rewritten(call, "aead", gcm.algorithm, gcm.policy, _imports(func.value))
 
 
 class _GcmRun:
@@ -203,7 +209,7 @@ class _GcmRun:
         first_stmt = body[i]
         assert isinstance(first_stmt, cst.SimpleStatementLine)
         statement = build(call).with_changes(leading_lines=first_stmt.leading_lines)
-        rewritten = Rewritten(call, "aead", gcm.algorithm, gcm.policy, (ctor.func,))
+        rewritten = Rewritten(call, "aead", gcm.algorithm, gcm.policy, _imports(ctor))
         return i, last, statement, rewritten
 
     @staticmethod
