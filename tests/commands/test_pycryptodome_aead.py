@@ -96,7 +96,7 @@ MIGRATED = D('''
             return unseal(nonce, ciphertext, tag, b"")
         except ValueError:
             return "rejected"
-''')  # noqa: E501
+''')
 
 
 class TestPycryptodomeAeadToAgile(CodemodTest):
