@@ -87,3 +87,14 @@ def test_oqs_benchmark_runs(tmp_path: Path) -> None:
     data = json.loads(out_json.read_text(encoding="utf-8"))
     assert len(data["results"]) == 3 and all(r["ratio"] > 0 for r in data["results"])
     assert data["environment"]["liboqs"].startswith("0.")
+
+
+def test_pycryptodome_benchmark_runs(tmp_path: Path) -> None:
+    script = RUN.parent / "pycryptodome_raw.py"
+    out_json = tmp_path / "pycryptodome.json"
+    result = subprocess.run([sys.executable, str(script), "--quick", "--json", str(out_json)],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert len(data["results"]) == 3 and all(r["ratio"] > 0 for r in data["results"])
+    assert data["environment"]["pycryptodome"]
