@@ -31,6 +31,8 @@ _OAEP = frozenset(f"{p}Cipher.PKCS1_OAEP.new" for p in _PREFIXES)
 _SIGNERS = {f"{p}Signature.{m}.new": pad for p in _PREFIXES
             for m, pad in (("pkcs1_15", "PKCS1v15"), ("pss", "PSS"))}
 _PUBLIC = ("public_key", "publickey")
+_KEY_MAKERS = frozenset(f"{p}PublicKey.RSA.{f}" for p in _PREFIXES
+                        for f in ("generate", "import_key", "importKey", "construct"))
 
 
 def _key_params(cmd: AgileCommand, key: cst.BaseExpression, depth: int = 0
@@ -199,8 +201,18 @@ class _Signer:
                          replaces_arguments=True)
 
 
+class _RsaKeyObject:
+    pattern = "PyCryptodome RSA key"
+
+    def __call__(self, cmd: AgileCommand, original: cst.Call, updated: cst.Call) -> Outcome:
+        if not cmd.qualified_names(original.func) & _KEY_MAKERS:
+            return None
+        return Skipped("PyCryptodome RSA keys are kept as they are: agile.raw accepts RsaKey "
+                       "objects")
+
+
 class PycryptodomeRsaToAgile(AgileCommand):
     DESCRIPTION = ("PyCryptodome PKCS1_OAEP encrypt/decrypt and pkcs1_15/pss sign/verify -> "
                    "agile.raw.pke_encrypt/pke_decrypt/sign/verify.")
-    RULES = (_Oaep(), _Signer())
+    RULES = (_Oaep(), _Signer(), _RsaKeyObject())
     TRIGGERS = ("Crypto", "Cryptodome")
