@@ -456,11 +456,17 @@ class AgileCommand(VisitorBasedCodemodCommand):
     def _apply_block_rules(self, original: Sequence[Any], updated: Sequence[Any]) -> list[Any]:
         """Run BLOCK_RULES over ``original`` (for metadata) and splice into ``updated``."""
         out = list(updated)
-        if not self.BLOCK_RULES or len(original) != len(updated):
+        # where each original statement is in ``updated`` (statements the call rules made
+        # redundant are gone: ``box = AESGCM(k)``)
+        kept = [k for k, stmt in enumerate(original) if stmt not in self._state.removed]
+        if not self.BLOCK_RULES or len(kept) != len(updated):
             return out
+        index = {k: n for n, k in enumerate(kept)}
         replaced: list[tuple[int, int, cst.SimpleStatementLine]] = []
         for rule in self.BLOCK_RULES:
             for first, last, result, rewritten in rule(self, original):
+                if any(k not in index for k in range(first, last + 1)):
+                    continue  # a call rule already rewrote part of this run
                 start = self.line_of(original[first])
                 end = self.get_metadata(PositionProvider, original[last]).end.line
                 if not isinstance(result, Skipped) and self.agile_name_taken:
@@ -478,7 +484,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 AddImportsVisitor.add_needed_import(self.context, "agile")
                 for expr in rewritten.imports:
                     self._schedule_import_removal(expr)
-                replaced.append((first, last, result))
+                replaced.append((index[first], index[last], result))
         for first, last, statement in sorted(replaced, reverse=True):
             out[first:last + 1] = [statement]
         return out

@@ -21,8 +21,9 @@ from libcst.metadata import Assignment, ScopeProvider
 from ..scanner._resolve import find_arg
 from ..scanner._tables import VALUES
 from ._base import AgileCommand, Outcome, Rewritten, Skipped
-from ._build import byte_length, only_args, raw_call
+from ._build import byte_length, only_args, raw_call, stable
 from .pyca_hash import Found, _method_call, _single
+from .pyca_symmetric import receiver
 
 __all__ = ["PycryptodomeAeadToAgile"]
 
@@ -127,30 +128,85 @@ class _AesNew:
         return Skipped("the GCM cipher object is passed on or used for something else")
 
 
-class _GcmInline:
+_SCOPES = (cst.For, cst.While, cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.ListComp,
+           cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+def _fixed(cmd: AgileCommand, expr: cst.BaseExpression, use: cst.Call, ctor: cst.Call) -> bool:
+    """True if ``expr`` (a key or nonce written at ``ctor``) gives the same bytes at ``use``:
+    a stable name or literal, or a literal slice of one (``blob[:12]``)."""
+    if isinstance(expr, cst.Subscript) and len(expr.slice) == 1:
+        index = expr.slice[0].slice
+        bounds = [index.lower, index.upper] if isinstance(index, cst.Slice) else [index.value] \
+            if isinstance(index, cst.Index) else [None]
+        return all(b is None or isinstance(b, cst.Integer) for b in bounds) and \
+            isinstance(index, cst.Slice | cst.Index) and _fixed(cmd, expr.value, use, ctor)
+    return stable(cmd, expr, use, ctor)
+
+
+def _single_use(cmd: AgileCommand, ctor: cst.Call, use: cst.Call) -> bool:
+    """True for ``name = AES.new(...)`` whose name is bound once and read only as ``use``'s
+    receiver, ``use`` running at most once per construction (no loop or function between)."""
+    assign = cmd.parent(ctor)
+    statement = cmd.parent(assign) if isinstance(assign, cst.Assign) else None
+    if not (isinstance(assign, cst.Assign) and assign.value is ctor and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+            and isinstance(statement, cst.SimpleStatementLine)):
+        return False
+    target = assign.targets[0].target
+    scope = cmd.get_metadata(ScopeProvider, target, None)
+    bindings = list(scope[target.value]) if scope is not None else []
+    if len(bindings) != 1 or not isinstance(bindings[0], Assignment) \
+            or target.value in cmd.declared_global_or_nonlocal \
+            or [a.node for a in bindings[0].references] != [use.func.value]:  # type: ignore[attr-defined]
+        return False
+    block = cmd.parent(statement)
+    node: cst.CSTNode | None = use
+    while node is not None and node is not block:
+        if isinstance(node, _SCOPES):
+            return False
+        node = cmd.parent(node)
+    return node is block
+
+
+class _GcmCall:
+    """``AES.new(...).encrypt_and_digest(data)``, or ``cipher.decrypt_and_verify(ct, tag)``
+    with ``cipher = AES.new(...)`` used for nothing else (inside ``try:`` too)."""
+
     pattern = "PyCryptodome AES-GCM encrypt/decrypt"
 
     def __call__(self, cmd: AgileCommand, original: cst.Call, updated: cst.Call) -> Outcome:
-        func = original.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in _ONE_SHOT
-                and isinstance(func.value, cst.Call)
-                and cmd.qualified_names(func.value.func) & _AES_NEW
-                and _mode(cmd, func.value) == "GCM"):
+        found = receiver(cmd, original, tuple(_ONE_SHOT))
+        if found is None:
             return None
-        gcm = _gcm(cmd, func.value)
-        if isinstance(gcm, str):
-            return Skipped(gcm)
-        count = 1 if func.attr.value == "encrypt_and_digest" else 2
-        if only_args(original.args, [(i, None) for i in range(count)]) or \
-                len(original.args) != count:
-            return Skipped(f"{func.attr.value} needs exactly {count} positional argument(s)")
-        ctor = updated.func.value  # type: ignore[attr-defined]
-        now = _Gcm(ctor.args[func.value.args.index(find_arg(func.value.args, 0, "key"))].value,
-                   ctor.args[func.value.args.index(find_arg(func.value.args, 2, "nonce"))].value,
-                   gcm.policy, gcm.algorithm)
-        call = raw_call(_ONE_SHOT[func.attr.value], _args(now, [a.value for a in updated.args]),
+        ctor, via_name = found
+        if not (cmd.qualified_names(ctor.func) & _AES_NEW and _mode(cmd, ctor) == "GCM"):
+            return None
+        method = original.func.attr.value  # type: ignore[attr-defined]
+        gcm = _gcm(cmd, ctor)
+        count = 1 if method == "encrypt_and_digest" else 2
+        if via_name is not None:
+            # through a variable: only this one use, else the block rule decides and reports
+            if isinstance(gcm, str) or not _single_use(cmd, ctor, original) or not all(
+                    _fixed(cmd, e, original, ctor) for e in (gcm.key, gcm.nonce)) or \
+                    only_args(original.args, [(i, None) for i in range(count)]) or \
+                    len(original.args) != count:
+                return None
+            now = gcm
+        else:
+            if isinstance(gcm, str):
+                return Skipped(gcm)
+            if only_args(original.args, [(i, None) for i in range(count)]) or \
+                    len(original.args) != count:
+                return Skipped(f"{method} needs exactly {count} positional argument(s)")
+            new_ctor = updated.func.value  # type: ignore[attr-defined]
+            key, nonce = find_arg(ctor.args, 0, "key"), find_arg(ctor.args, 2, "nonce")
+            now = _Gcm(new_ctor.args[ctor.args.index(key)].value,
+                       new_ctor.args[ctor.args.index(nonce)].value, gcm.policy, gcm.algorithm)
+        call = raw_call(_ONE_SHOT[method], _args(now, [a.value for a in updated.args]),
                         gcm.policy)
-        return Rewritten(call, "aead", gcm.algorithm, gcm.policy, _imports(func.value))
+        return Rewritten(call, "aead", gcm.algorithm, gcm.policy,
+                         _imports(ctor) if via_name is None else (), replaces_receiver=True)
 
 
 class _GcmRun:
@@ -190,14 +246,13 @@ class _GcmRun:
             aad.append(update.args[0].value)
             uses.append(update)
             j += 1
+        gcm = _gcm(cmd, ctor)
         shape = self._operation(cmd, body, j, name)
-        if shape is None:
-            return i, i, Skipped(_SHAPE), None
+        if isinstance(gcm, str) or shape is None:
+            return i, i if shape is None else shape[0], Skipped(
+                gcm if isinstance(gcm, str) else _SHAPE), None
         last, function, values, calls, build = shape
         uses.extend(calls)
-        gcm = _gcm(cmd, ctor)
-        if isinstance(gcm, str):
-            return i, last, Skipped(gcm), None
         scope = cmd.get_metadata(ScopeProvider, assign.targets[0].target, None)
         bindings = list(scope[name]) if scope is not None else []
         if len(bindings) != 1 or not isinstance(bindings[0], Assignment) or \
@@ -271,6 +326,6 @@ class _GcmRun:
 class PycryptodomeAeadToAgile(AgileCommand):
     DESCRIPTION = ("PyCryptodome AES.new(key, AES.MODE_GCM, nonce=...) encrypt/decrypt -> "
                    "agile.raw.encrypt_detached/decrypt_detached.")
-    RULES = (_AesNew(), _GcmInline())
+    RULES = (_AesNew(), _GcmCall())
     BLOCK_RULES = (_GcmRun(),)
     TRIGGERS = ("Crypto", "Cryptodome")

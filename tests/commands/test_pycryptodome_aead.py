@@ -58,6 +58,14 @@ SOURCE = D('''
             return unseal(nonce, ciphertext, tag, b"")
         except ValueError:
             return "rejected"
+
+
+    def checked_inline(nonce, ciphertext, tag):
+        cipher = AES.new(KEY, AES.MODE_GCM, nonce=nonce[:12])
+        try:
+            return cipher.decrypt_and_verify(ciphertext, tag)
+        except ValueError:
+            return "rejected"
 ''')
 MIGRATED = D('''
     from Crypto.Random import get_random_bytes
@@ -94,6 +102,13 @@ MIGRATED = D('''
     def checked(nonce, ciphertext, tag):
         try:
             return unseal(nonce, ciphertext, tag, b"")
+        except ValueError:
+            return "rejected"
+
+
+    def checked_inline(nonce, ciphertext, tag):
+        try:
+            return agile.raw.decrypt_detached(KEY, nonce[:12], ciphertext, tag, policy="aes-256-gcm")
         except ValueError:
             return "rejected"
 ''')
@@ -188,6 +203,55 @@ class TestPycryptodomeAeadToAgile(CodemodTest):
             "decrypt_and_verify (or encrypt+digest, decrypt+verify)",
         ])
 
+    def test_single_use_through_a_variable_inside_try(self) -> None:
+        before = """
+            import os
+            from Crypto.Cipher import AES
+
+            KEY = os.urandom(32)
+
+            def unseal(blob, aad):
+                nonce, tag, ciphertext = blob[:16], blob[16:32], blob[32:]
+                cipher = AES.new(KEY, AES.MODE_GCM, nonce=nonce)
+                try:
+                    plaintext = cipher.decrypt_and_verify(ciphertext, tag)
+                except ValueError:
+                    return None
+                sealer = AES.new(KEY, AES.MODE_GCM, nonce=os.urandom(12))
+                sealer.update(aad)
+                return sealer.encrypt_and_digest(plaintext)
+
+            def loop(items):
+                cipher = AES.new(KEY, AES.MODE_GCM, nonce=os.urandom(12))
+                for item in items:
+                    cipher.decrypt_and_verify(item, item)
+        """
+        after = """
+            import os
+            from Crypto.Cipher import AES
+            import agile
+
+            KEY = os.urandom(32)
+
+            def unseal(blob, aad):
+                nonce, tag, ciphertext = blob[:16], blob[16:32], blob[32:]
+                try:
+                    plaintext = agile.raw.decrypt_detached(KEY, nonce, ciphertext, tag, policy="aes-256-gcm")
+                except ValueError:
+                    return None
+                return agile.raw.encrypt_detached(KEY, os.urandom(12), plaintext, aad, policy="aes-256-gcm")
+
+            def loop(items):
+                cipher = AES.new(KEY, AES.MODE_GCM, nonce=os.urandom(12))
+                for item in items:
+                    cipher.decrypt_and_verify(item, item)
+        """
+        warning = ("PyCryptodome AES-GCM encrypt/decrypt left unchanged: the GCM cipher "
+                   "is not used as one straight run of new(), update(aad)..., and one "
+                   "encrypt_and_digest/decrypt_and_verify (or encrypt+digest, decrypt+verify)")
+        self.assertCodemod(before, after, expected_warnings=[f"line 18: {warning}"])
+        self.assertCodemod(after, after, expected_warnings=[f"line 16: {warning}"])
+
     def test_split_decrypt_inside_try_is_left(self) -> None:
         code = """
             import os
@@ -230,6 +294,9 @@ def test_behaviour_is_byte_identical(both_sides: Namespaces, run: int) -> None:
     assert after["checked"](nonce, ct, bad_tag) == before["checked"](nonce, ct, bad_tag) == \
         "rejected"
     assert after["checked"](nonce, ct, tag[:8]) == "rejected"
+    for fn in ("checked", "checked_inline"):
+        assert after[fn](nonce, ct, tag) == before[fn](nonce, ct, tag) == data
+        assert after[fn](nonce, ct, bad_tag) == before[fn](nonce, ct, bad_tag) == "rejected"
     with pytest.raises(ValueError, match="MAC check failed"):
         before["unseal_split"](blob, split[0], bad_tag)
     with pytest.raises(ValueError):
