@@ -18,6 +18,7 @@ import argparse
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any, ClassVar, Protocol
 
 import libcst as cst
@@ -41,6 +42,7 @@ from agile.errors import UnknownAlgorithm
 from ..scanner._detect import _Detector, _Walker
 from ..scanner._findings import Finding
 from ..scanner._resolve import Resolver
+from ._purpose import purpose_of
 
 __all__ = ["SITES_KEY", "AgileCommand", "CallRule", "Rewritten", "Site", "Skipped",
            "policy_name"]
@@ -62,6 +64,8 @@ class Site:
     slot: str | None = None
     algorithm: str | None = None
     reason: str = ""
+    #: The purpose the policy is named after (None: named after the algorithm).
+    purpose: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +111,34 @@ class CallRule(Protocol):
 
 
 def policy_name(algorithm: Algorithm) -> str:
-    """The generated policy name: the pinned algorithm, lower-cased (``hmac-sha256``)."""
+    """The policy name derived from the pinned algorithm, lower-cased (``hmac-sha256``)."""
     return re.sub(r"[^a-z0-9]+", "-", algorithm.name.lower()).strip("-")
+
+
+#: How generated policies are named: after the call's purpose where clear, or the algorithm.
+NAMINGS = ("purpose", "algorithm")
+#: (purpose, slot, algorithm) triples whose sites get ``<purpose>-<algorithm>`` names because
+#: the plain purpose name is taken by another algorithm in that slot.
+Disambiguation = frozenset[tuple[str, str, str]]
+
+
+def _targets(stmt: cst.SimpleStatementLine) -> list[str]:
+    """The names a statement assigns (``self.session_mac = ...`` -> ``session_mac``)."""
+    names = []
+    for small in stmt.body:
+        targets: list[cst.BaseExpression] = []
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets]
+        elif isinstance(small, cst.AnnAssign | cst.AugAssign):
+            targets = [small.target]
+        for target in targets:
+            for node in [target, *cst.matchers.findall(target, cst.matchers.Name()
+                                                         | cst.matchers.Attribute())]:
+                if isinstance(node, cst.Name):
+                    names.append(node.value)
+                elif isinstance(node, cst.Attribute):
+                    names.append(node.attr.value)
+    return names
 
 
 def _is_import(stmt: cst.CSTNode) -> bool:
@@ -166,10 +196,17 @@ class AgileCommand(VisitorBasedCodemodCommand):
     REPORT_UNHANDLED: ClassVar[bool] = False
 
     def __init__(self, context: CodemodContext, policy_map: Mapping[str, str] | None = None,
-                 annotate: bool = False) -> None:
+                 annotate: bool = False, naming: str = "purpose",
+                 disambiguate: Disambiguation = frozenset()) -> None:
         super().__init__(context)
+        if naming not in NAMINGS:
+            raise ValueError(f"naming must be one of {', '.join(NAMINGS)}, not {naming!r}")
         self.policy_map = dict(policy_map or {})
         self.annotate = annotate
+        self.naming = naming
+        self.disambiguate = disambiguate
+        self._purpose_at: cst.CSTNode | None = None
+        self._purpose_of_name: dict[str, str] = {}
         self._resolver: Resolver | None = None
         self._declared: frozenset[str] | None = None
         self._detector: Any = None
@@ -180,6 +217,10 @@ class AgileCommand(VisitorBasedCodemodCommand):
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
         arg_parser.add_argument("--annotate", action="store_true",
                                 help="add a review comment above each call left unchanged")
+        arg_parser.add_argument("--naming", choices=NAMINGS, default="purpose",
+                                help="name generated policies after the call's purpose where "
+                                     "the surrounding names make it clear, or always after "
+                                     "the algorithm")
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         result = super().transform_module(tree)
@@ -200,6 +241,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         self._declared = None
         self._detector = None
         self._agile_taken = None
+        self._purpose_of_name = {}
         self._state = _FileState()
         self.context.scratch[SITES_KEY] = self._state.sites
         if self.REPORT_UNHANDLED:
@@ -258,9 +300,35 @@ class AgileCommand(VisitorBasedCodemodCommand):
     def qualified_names(self, expr: cst.BaseExpression) -> frozenset[str]:
         return self.resolver.qualified_names(expr)
 
-    def policy_for(self, algorithm: Algorithm) -> str:
-        generated = policy_name(algorithm)
-        return self.policy_map.get(generated, generated)
+    def purpose(self, node: cst.CSTNode) -> str | None:
+        """What the call at ``node`` is for, read from the names around it (see _purpose)."""
+        levels: list[list[str]] = []
+        child: cst.CSTNode | None = node
+        while child is not None:
+            parent = self.parent(child)
+            if isinstance(child, cst.SimpleStatementLine):
+                levels.append(_targets(child))
+            elif isinstance(child, cst.FunctionDef | cst.ClassDef):
+                levels.append([child.name.value])
+            child = parent
+        if self.context.filename:
+            levels.append([PurePath(self.context.filename).stem])
+        return purpose_of(levels)
+
+    def policy_for(self, algorithm: Algorithm, at: cst.CSTNode | None = None) -> str:
+        """The policy a rewritten call of ``algorithm`` names: after the purpose of the call at
+        ``at`` (default: the call being rewritten) where clear, else after the algorithm."""
+        by_algorithm = policy_name(algorithm)
+        node = at if at is not None else self._purpose_at
+        purpose = self.purpose(node) if self.naming == "purpose" and node is not None else None
+        if purpose is None:
+            return self.policy_map.get(by_algorithm, by_algorithm)
+        generated = purpose
+        if (purpose, algorithm.family.value, algorithm.name) in self.disambiguate:
+            generated = f"{purpose}-{by_algorithm}"
+        name = self.policy_map.get(generated, generated)
+        self._purpose_of_name[name] = purpose
+        return name
 
     def registry_algorithm(self, name: str, family: str) -> Algorithm | str:
         """The registry descriptor for ``name`` in ``family``, or the reason it cannot be used."""
@@ -288,6 +356,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         return self._agile_taken
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        self._purpose_at = original_node
         for rule in self.RULES:
             outcome = rule(self, original_node, updated_node)
             if outcome is None:
@@ -299,7 +368,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 self._skip(line, rule.pattern, outcome.reason)
                 return updated_node
             self._state.sites.append(Site(line, rule.pattern, True, outcome.policy, outcome.slot,
-                                          outcome.algorithm))
+                                          outcome.algorithm,
+                                          purpose=self._purpose_of_name.get(outcome.policy)))
             AddImportsVisitor.add_needed_import(self.context, "agile")
             for expr in outcome.imports:
                 self._schedule_import_removal(expr)
@@ -437,6 +507,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
             return out
         replaced: list[tuple[int, int, cst.SimpleStatementLine]] = []
         for rule in self.BLOCK_RULES:
+            self._purpose_at = None  # each block rule names the statement it rewrites
             for first, last, result, rewritten in rule(self, original):
                 start = self.line_of(original[first])
                 end = self.get_metadata(PositionProvider, original[last]).end.line
@@ -449,8 +520,9 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 # the statements' calls were reported as uncovered on the way up: they are now
                 self._state.sites[:] = [s for s in self._state.sites if s.rewritten or not (
                     start <= s.line <= end and s.reason.startswith(UNCOVERED))]
-                self._state.sites.append(Site(start, rule.pattern, True, rewritten.policy,
-                                              rewritten.slot, rewritten.algorithm))
+                self._state.sites.append(Site(
+                    start, rule.pattern, True, rewritten.policy, rewritten.slot,
+                    rewritten.algorithm, purpose=self._purpose_of_name.get(rewritten.policy)))
                 AddImportsVisitor.add_needed_import(self.context, "agile")
                 for expr in rewritten.imports:
                     self._schedule_import_removal(expr)
