@@ -24,7 +24,6 @@ from typing import Any, ClassVar, Protocol
 import libcst as cst
 import libcst.matchers
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     Assignment,
     ImportAssignment,
@@ -42,6 +41,7 @@ from agile.errors import UnknownAlgorithm
 from ..scanner._detect import _Detector, _Walker
 from ..scanner._findings import Finding
 from ..scanner._resolve import Resolver
+from ._imports import ImportAlias, alias_key, finish_imports
 from ._purpose import purpose_of
 
 __all__ = ["SITES_KEY", "AgileCommand", "CallRule", "Rewritten", "Site", "Skipped",
@@ -148,7 +148,7 @@ def _is_import(stmt: cst.CSTNode) -> bool:
 
 def keep_import_separators(before: cst.Module, after: cst.Module) -> cst.Module:
     """Give the blank lines and comments above a removed import to the statement now in its
-    place (libcst's RemoveImportsVisitor drops them with the import)."""
+    place (removing an import drops them with it)."""
     original = list(before.body)
     body = list(after.body)
     if len(body) == len(original) and all(a is b for a, b in zip(body, original, strict=True)):
@@ -178,6 +178,8 @@ class _FileState:
     sites: list[Site] = field(default_factory=list)
     removed: set[cst.CSTNode] = field(default_factory=set)
     annotations: dict[int, list[str]] = field(default_factory=dict)
+    add_agile: bool = False
+    unused: set[ImportAlias] = field(default_factory=set)  # imports to drop if now unused
 
 
 class AgileCommand(VisitorBasedCodemodCommand):
@@ -224,6 +226,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         result = super().transform_module(tree)
+        result = finish_imports(result, add_agile=self._state.add_agile,
+                                unused=self._state.unused)
         return keep_import_separators(tree, result)
 
     # -- per-file state --------------------------------------------------------------------------
@@ -370,7 +374,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
             self._state.sites.append(Site(line, rule.pattern, True, outcome.policy, outcome.slot,
                                           outcome.algorithm,
                                           purpose=self._purpose_of_name.get(outcome.policy)))
-            AddImportsVisitor.add_needed_import(self.context, "agile")
+            self._state.add_agile = True
             for expr in outcome.imports:
                 self._schedule_import_removal(expr)
             return outcome.node
@@ -383,7 +387,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
             self._state.annotations.setdefault(line, []).append(f"{pattern}: {reason}")
 
     def _schedule_import_removal(self, expr: cst.BaseExpression) -> None:
-        """Ask RemoveImportsVisitor to drop the import binding ``expr``'s root name, if unused."""
+        """Drop the import binding ``expr``'s root name if the rewritten module no longer uses
+        it (see :func:`finish_imports`)."""
         root: cst.BaseExpression = expr
         while isinstance(root, cst.Attribute | cst.Call):
             root = root.value if isinstance(root, cst.Attribute) else root.func
@@ -404,14 +409,9 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 bound = asname or alias.evaluated_name.split(".")[0]
                 if bound != root.value:
                     continue
-                if isinstance(stmt, cst.Import):
-                    RemoveImportsVisitor.remove_unused_import(
-                        self.context, alias.evaluated_name, asname=asname)
-                elif stmt.module is not None and not stmt.relative:
-                    module = cst.helpers.get_full_name_for_node(stmt.module)
-                    if module is not None:
-                        RemoveImportsVisitor.remove_unused_import(
-                            self.context, module, alias.evaluated_name, asname=asname)
+                key = alias_key(stmt, alias)
+                if key is not None:
+                    self._state.unused.add(key)
 
     # -- --annotate --------------------------------------------------------------------------------
     def _annotated(self, original: cst.CSTNode, lines: Sequence[cst.EmptyLine],
@@ -523,7 +523,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 self._state.sites.append(Site(
                     start, rule.pattern, True, rewritten.policy, rewritten.slot,
                     rewritten.algorithm, purpose=self._purpose_of_name.get(rewritten.policy)))
-                AddImportsVisitor.add_needed_import(self.context, "agile")
+                self._state.add_agile = True
                 for expr in rewritten.imports:
                     self._schedule_import_removal(expr)
                 replaced.append((first, last, result))
