@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from ._atomic import write_atomic
 from ._cli_scan import _Progress
 from .errors import ConfigError
 
@@ -62,6 +63,12 @@ def load_policy_map(path: Path) -> dict[str, str]:
 @click.option("--policy-map", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               metavar="FILE", help='Rename generated policies: a TOML (or .json) file of '
                                    '"generated-name" = "your-name" entries.')
+@click.option("--naming", type=click.Choice(["purpose", "algorithm"]), default="purpose",
+              show_default=True,
+              help="Name generated policies after what each call is for, read from the names "
+                   "around it (the variable, function, class, file: 'session', 'password', "
+                   "'webhook'...), falling back to the algorithm ('hmac-sha256') where that is "
+                   "unclear; or always after the algorithm.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               metavar="PATH", help="Merge the generated policies into PATH (agile.toml or "
                                    "pyproject.toml) instead of each root's own config.")
@@ -73,7 +80,7 @@ def load_policy_map(path: Path) -> dict[str, str]:
               help="Show a progress counter on stderr (default: when stderr is a terminal).")
 def migrate_command(paths: tuple[str, ...], dry_run: bool, check: bool, annotate: bool,
                     jobs: int, report_path: Path | None, policy_map: Path | None,
-                    config_path: Path | None, exclude: tuple[str, ...], no_gitignore: bool,
+                    naming: str, config_path: Path | None, exclude: tuple[str, ...], no_gitignore: bool,
                     progress: bool | None) -> None:
     """Rewrite raw crypto calls in PATH... onto agile.raw, pinning today's algorithms.
 
@@ -83,7 +90,9 @@ def migrate_command(paths: tuple[str, ...], dry_run: bool, check: bool, annotate
     byte-identical where the primitive is deterministic (hashes, MACs, HKDF, AEAD with the
     caller's nonce, PKCS#1 v1.5 and EdDSA signatures) and interoperable where it is randomised
     (PSS, ECDSA, OAEP). Calls that cannot be proven equivalent are left alone and listed with
-    the reason (--annotate marks them).
+    the reason (--annotate marks them). Policies are named after the purpose of the calls
+    where the surrounding names make it clear (see --naming); one purpose needing two
+    algorithms in one slot gets '<purpose>-<algorithm>' names.
 
     Handled: hashlib digests, hmac.new/hmac.digest, pyca hashes.Hash/hmac.HMAC update-finalize
     runs, pyca AESGCM/ChaCha20Poly1305
@@ -108,7 +117,7 @@ def migrate_command(paths: tuple[str, ...], dry_run: bool, check: bool, annotate
     bar = _Progress(sys.stderr.isatty() if progress is None else progress)
     try:
         result = migrate(list(paths), write=not (dry_run or check), jobs=jobs or (
-            os.cpu_count() or 1), annotate=annotate, policy_map=mapping, excludes=exclude,
+            os.cpu_count() or 1), annotate=annotate, policy_map=mapping, naming=naming, excludes=exclude,
             gitignore=not no_gitignore, config=config_path, progress=bar)
     finally:
         bar.close()
@@ -124,7 +133,7 @@ def migrate_command(paths: tuple[str, ...], dry_run: bool, check: bool, annotate
                     f"a/{name}", f"b/{name}")), nl=False)
     if report_path is not None:
         render = to_json if report_path.suffix == ".json" else to_markdown
-        report_path.write_text(render(result), encoding="utf-8")
+        write_atomic(report_path, render(result).encode("utf-8"))
     changed_files = sum(1 for f in result.files if f.diff)
     verb = "would change" if not result.written else "changed"
     click.echo(f"agile migrate: {result.rewritten_sites} sites rewritten, "

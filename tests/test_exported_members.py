@@ -50,7 +50,8 @@ def test_codemods_migrate_surfaces() -> None:
     import codemods.migrate
 
     assert set(codemods.commands.__all__) == {
-        "COMMANDS", "REVIEW_MARK", "SITES_KEY", "AeadToAgile", "AgileCommand", "HashlibToAgile",
+        "COMMANDS", "NAMINGS", "REVIEW_MARK", "SITES_KEY", "AeadToAgile", "AgileCommand",
+        "Disambiguation", "HashlibToAgile",
         "HkdfToAgile", "HmacToAgile", "MigrateToAgile", "PycaHashToAgile", "PycryptodomeToAgile",
         "RsaOaepToAgile",
         "Site",
@@ -59,7 +60,8 @@ def test_codemods_migrate_surfaces() -> None:
     }
     assert set(codemods.migrate.__all__) == {
         "ConfigChange", "Disposition", "FileResult", "MigrateConfigError", "MigrateResult",
-        "PolicyPlan", "find_target", "merge", "migrate", "migrate_file", "to_json", "to_markdown",
+        "PolicyPlan", "existing_pins", "find_target", "merge", "migrate", "migrate_file",
+        "to_json", "to_markdown",
     }
     for module in (codemods.commands, codemods.migrate):
         for name in module.__all__:

@@ -6,7 +6,7 @@ Each command handles one concern and runs on its own (also through
 
 from __future__ import annotations
 
-from ._base import REVIEW_MARK, SITES_KEY, AgileCommand, Site, policy_name
+from ._base import NAMINGS, REVIEW_MARK, SITES_KEY, AgileCommand, Disambiguation, Site, policy_name
 from .hashing import HashlibToAgile
 from .hmac_digest import HmacToAgile
 from .migrate_all import COMMANDS, MigrateToAgile
@@ -19,10 +19,12 @@ from .pycryptodome_rsa import PycryptodomeRsaToAgile
 
 __all__ = [
     "COMMANDS",
+    "NAMINGS",
     "REVIEW_MARK",
     "SITES_KEY",
     "AeadToAgile",
     "AgileCommand",
+    "Disambiguation",
     "HashlibToAgile",
     "HkdfToAgile",
     "HmacToAgile",

@@ -18,12 +18,12 @@ import argparse
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any, ClassVar, Protocol
 
 import libcst as cst
 import libcst.matchers
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     Assignment,
     ImportAssignment,
@@ -41,6 +41,8 @@ from agile.errors import UnknownAlgorithm
 from ..scanner._detect import _Detector, _Walker
 from ..scanner._findings import Finding
 from ..scanner._resolve import Resolver
+from ._imports import ImportAlias, alias_key, finish_imports
+from ._purpose import purpose_of
 
 __all__ = ["SITES_KEY", "AgileCommand", "CallRule", "Rewritten", "Site", "Skipped",
            "policy_name"]
@@ -62,6 +64,8 @@ class Site:
     slot: str | None = None
     algorithm: str | None = None
     reason: str = ""
+    #: The purpose the policy is named after (None: named after the algorithm).
+    purpose: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +113,34 @@ class CallRule(Protocol):
 
 
 def policy_name(algorithm: Algorithm) -> str:
-    """The generated policy name: the pinned algorithm, lower-cased (``hmac-sha256``)."""
+    """The policy name derived from the pinned algorithm, lower-cased (``hmac-sha256``)."""
     return re.sub(r"[^a-z0-9]+", "-", algorithm.name.lower()).strip("-")
+
+
+#: How generated policies are named: after the call's purpose where clear, or the algorithm.
+NAMINGS = ("purpose", "algorithm")
+#: (purpose, slot, algorithm) triples whose sites get ``<purpose>-<algorithm>`` names because
+#: the plain purpose name is taken by another algorithm in that slot.
+Disambiguation = frozenset[tuple[str, str, str]]
+
+
+def _targets(stmt: cst.SimpleStatementLine) -> list[str]:
+    """The names a statement assigns (``self.session_mac = ...`` -> ``session_mac``)."""
+    names = []
+    for small in stmt.body:
+        targets: list[cst.BaseExpression] = []
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets]
+        elif isinstance(small, cst.AnnAssign | cst.AugAssign):
+            targets = [small.target]
+        for target in targets:
+            for node in [target, *cst.matchers.findall(target, cst.matchers.Name()
+                                                         | cst.matchers.Attribute())]:
+                if isinstance(node, cst.Name):
+                    names.append(node.value)
+                elif isinstance(node, cst.Attribute):
+                    names.append(node.attr.value)
+    return names
 
 
 def _is_import(stmt: cst.CSTNode) -> bool:
@@ -120,7 +150,7 @@ def _is_import(stmt: cst.CSTNode) -> bool:
 
 def keep_import_separators(before: cst.Module, after: cst.Module) -> cst.Module:
     """Give the blank lines and comments above a removed import to the statement now in its
-    place (libcst's RemoveImportsVisitor drops them with the import)."""
+    place (removing an import drops them with it)."""
     original = list(before.body)
     body = list(after.body)
     if len(body) == len(original) and all(a is b for a, b in zip(body, original, strict=True)):
@@ -150,6 +180,8 @@ class _FileState:
     sites: list[Site] = field(default_factory=list)
     removed: set[cst.CSTNode] = field(default_factory=set)
     annotations: dict[int, list[str]] = field(default_factory=dict)
+    add_agile: bool = False
+    unused: set[ImportAlias] = field(default_factory=set)  # imports to drop if now unused
 
 
 class AgileCommand(VisitorBasedCodemodCommand):
@@ -168,10 +200,17 @@ class AgileCommand(VisitorBasedCodemodCommand):
     REPORT_UNHANDLED: ClassVar[bool] = False
 
     def __init__(self, context: CodemodContext, policy_map: Mapping[str, str] | None = None,
-                 annotate: bool = False) -> None:
+                 annotate: bool = False, naming: str = "purpose",
+                 disambiguate: Disambiguation = frozenset()) -> None:
         super().__init__(context)
+        if naming not in NAMINGS:
+            raise ValueError(f"naming must be one of {', '.join(NAMINGS)}, not {naming!r}")
         self.policy_map = dict(policy_map or {})
         self.annotate = annotate
+        self.naming = naming
+        self.disambiguate = disambiguate
+        self._purpose_at: cst.CSTNode | None = None
+        self._purpose_of_name: dict[str, str] = {}
         self._resolver: Resolver | None = None
         self._declared: frozenset[str] | None = None
         self._detector: Any = None
@@ -182,9 +221,15 @@ class AgileCommand(VisitorBasedCodemodCommand):
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
         arg_parser.add_argument("--annotate", action="store_true",
                                 help="add a review comment above each call left unchanged")
+        arg_parser.add_argument("--naming", choices=NAMINGS, default="purpose",
+                                help="name generated policies after the call's purpose where "
+                                     "the surrounding names make it clear, or always after "
+                                     "the algorithm")
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         result = super().transform_module(tree)
+        result = finish_imports(result, add_agile=self._state.add_agile,
+                                unused=self._state.unused)
         return keep_import_separators(tree, result)
 
     # -- per-file state --------------------------------------------------------------------------
@@ -202,6 +247,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         self._declared = None
         self._detector = None
         self._agile_taken = None
+        self._purpose_of_name = {}
         self._state = _FileState()
         self.context.scratch[SITES_KEY] = self._state.sites
         if self.REPORT_UNHANDLED:
@@ -260,9 +306,35 @@ class AgileCommand(VisitorBasedCodemodCommand):
     def qualified_names(self, expr: cst.BaseExpression) -> frozenset[str]:
         return self.resolver.qualified_names(expr)
 
-    def policy_for(self, algorithm: Algorithm) -> str:
-        generated = policy_name(algorithm)
-        return self.policy_map.get(generated, generated)
+    def purpose(self, node: cst.CSTNode) -> str | None:
+        """What the call at ``node`` is for, read from the names around it (see _purpose)."""
+        levels: list[list[str]] = []
+        child: cst.CSTNode | None = node
+        while child is not None:
+            parent = self.parent(child)
+            if isinstance(child, cst.SimpleStatementLine):
+                levels.append(_targets(child))
+            elif isinstance(child, cst.FunctionDef | cst.ClassDef):
+                levels.append([child.name.value])
+            child = parent
+        if self.context.filename:
+            levels.append([PurePath(self.context.filename).stem])
+        return purpose_of(levels)
+
+    def policy_for(self, algorithm: Algorithm, at: cst.CSTNode | None = None) -> str:
+        """The policy a rewritten call of ``algorithm`` names: after the purpose of the call at
+        ``at`` (default: the call being rewritten) where clear, else after the algorithm."""
+        by_algorithm = policy_name(algorithm)
+        node = at if at is not None else self._purpose_at
+        purpose = self.purpose(node) if self.naming == "purpose" and node is not None else None
+        if purpose is None:
+            return self.policy_map.get(by_algorithm, by_algorithm)
+        generated = purpose
+        if (purpose, algorithm.family.value, algorithm.name) in self.disambiguate:
+            generated = f"{purpose}-{by_algorithm}"
+        name = self.policy_map.get(generated, generated)
+        self._purpose_of_name[name] = purpose
+        return name
 
     def registry_algorithm(self, name: str, family: str) -> Algorithm | str:
         """The registry descriptor for ``name`` in ``family``, or the reason it cannot be used."""
@@ -290,6 +362,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         return self._agile_taken
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        self._purpose_at = original_node
         for rule in self.RULES:
             outcome = rule(self, original_node, updated_node)
             if outcome is None:
@@ -301,8 +374,9 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 self._skip(line, rule.pattern, outcome.reason)
                 return updated_node
             self._state.sites.append(Site(line, rule.pattern, True, outcome.policy, outcome.slot,
-                                          outcome.algorithm))
-            AddImportsVisitor.add_needed_import(self.context, "agile")
+                                          outcome.algorithm,
+                                          purpose=self._purpose_of_name.get(outcome.policy)))
+            self._state.add_agile = True
             for expr in outcome.imports:
                 self._schedule_import_removal(expr)
             return outcome.node
@@ -315,7 +389,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
             self._state.annotations.setdefault(line, []).append(f"{pattern}: {reason}")
 
     def _schedule_import_removal(self, expr: cst.BaseExpression) -> None:
-        """Ask RemoveImportsVisitor to drop the import binding ``expr``'s root name, if unused."""
+        """Drop the import binding ``expr``'s root name if the rewritten module no longer uses
+        it (see :func:`finish_imports`)."""
         root: cst.BaseExpression = expr
         while isinstance(root, cst.Attribute | cst.Call):
             root = root.value if isinstance(root, cst.Attribute) else root.func
@@ -336,14 +411,9 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 bound = asname or alias.evaluated_name.split(".")[0]
                 if bound != root.value:
                     continue
-                if isinstance(stmt, cst.Import):
-                    RemoveImportsVisitor.remove_unused_import(
-                        self.context, alias.evaluated_name, asname=asname)
-                elif stmt.module is not None and not stmt.relative:
-                    module = cst.helpers.get_full_name_for_node(stmt.module)
-                    if module is not None:
-                        RemoveImportsVisitor.remove_unused_import(
-                            self.context, module, alias.evaluated_name, asname=asname)
+                key = alias_key(stmt, alias)
+                if key is not None:
+                    self._state.unused.add(key)
 
     # -- --annotate --------------------------------------------------------------------------------
     def _annotated(self, original: cst.CSTNode, lines: Sequence[cst.EmptyLine],
@@ -464,6 +534,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         index = {k: n for n, k in enumerate(kept)}
         replaced: list[tuple[int, int, cst.SimpleStatementLine]] = []
         for rule in self.BLOCK_RULES:
+            self._purpose_at = None  # each block rule names the statement it rewrites
             for first, last, result, rewritten in rule(self, original):
                 if any(k not in index for k in range(first, last + 1)):
                     continue  # a call rule already rewrote part of this run
@@ -479,9 +550,10 @@ class AgileCommand(VisitorBasedCodemodCommand):
                     self._skip(start, rule.pattern, result.reason)
                     continue
                 assert rewritten is not None
-                self._state.sites.append(Site(start, rule.pattern, True, rewritten.policy,
-                                              rewritten.slot, rewritten.algorithm))
-                AddImportsVisitor.add_needed_import(self.context, "agile")
+                self._state.sites.append(Site(
+                    start, rule.pattern, True, rewritten.policy, rewritten.slot,
+                    rewritten.algorithm, purpose=self._purpose_of_name.get(rewritten.policy)))
+                self._state.add_agile = True
                 for expr in rewritten.imports:
                     self._schedule_import_removal(expr)
                 replaced.append((index[first], index[last], result))

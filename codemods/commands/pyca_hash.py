@@ -109,7 +109,7 @@ class _HashRun:
         data: cst.BaseExpression = parts[0] if len(parts) == 1 else cst.Call(
             func=cst.Attribute(cst.SimpleString('b""'), cst.Name("join")),
             args=[cst.Arg(cst.Tuple([cst.Element(p) for p in parts]))])
-        policy = cmd.policy_for(alg)
+        policy = cmd.policy_for(alg, at=body[j])
         args = [cst.Arg(data)]
         function = "hash"
         if kind == "hmac":

@@ -56,8 +56,9 @@ def _mode(cmd: AgileCommand, ctor: cst.Call) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _gcm(cmd: AgileCommand, ctor: cst.Call) -> _Gcm | str:
-    """What an ``AES.new(key, AES.MODE_GCM, ...)`` pins, or why it cannot be rewritten."""
+def _gcm(cmd: AgileCommand, ctor: cst.Call, at: cst.CSTNode | None = None) -> _Gcm | str:
+    """What an ``AES.new(key, AES.MODE_GCM, ...)`` pins, or why it cannot be rewritten; the
+    policy is named after the purpose of the code at ``at`` (default: the call being left)."""
     why = only_args(ctor.args, [(0, "key"), (1, "mode"), (2, "nonce"), (None, "mac_len")])
     if why is not None:
         return why
@@ -81,7 +82,7 @@ def _gcm(cmd: AgileCommand, ctor: cst.Call) -> _Gcm | str:
     alg = cmd.registry_algorithm(f"AES-{size * 8}-GCM", "aead")
     if isinstance(alg, str):
         return alg
-    return _Gcm(key.value, nonce.value, cmd.policy_for(alg), alg.name)
+    return _Gcm(key.value, nonce.value, cmd.policy_for(alg, at=at), alg.name)
 
 
 def _imports(ctor: cst.Call) -> tuple[cst.BaseExpression, ...]:
@@ -246,7 +247,7 @@ class _GcmRun:
             aad.append(update.args[0].value)
             uses.append(update)
             j += 1
-        gcm = _gcm(cmd, ctor)
+        gcm = _gcm(cmd, ctor, at=body[min(j, len(body) - 1)])
         shape = self._operation(cmd, body, j, name)
         if isinstance(gcm, str) or shape is None:
             return i, i if shape is None else shape[0], Skipped(

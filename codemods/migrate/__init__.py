@@ -7,7 +7,14 @@
 
 from __future__ import annotations
 
-from ._config import ConfigChange, MigrateConfigError, PolicyPlan, find_target, merge
+from ._config import (
+    ConfigChange,
+    MigrateConfigError,
+    PolicyPlan,
+    existing_pins,
+    find_target,
+    merge,
+)
 from ._engine import MigrateResult, migrate
 from ._files import Disposition, FileResult, migrate_file
 from ._report import to_json, to_markdown
@@ -19,6 +26,7 @@ __all__ = [
     "MigrateConfigError",
     "MigrateResult",
     "PolicyPlan",
+    "existing_pins",
     "find_target",
     "merge",
     "migrate",

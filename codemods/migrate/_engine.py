@@ -12,9 +12,10 @@ from pathlib import Path
 
 from agile._atomic import write_atomic
 
+from ..commands import Disambiguation
 from ..scanner._files import Candidate, walk
 from ..scanner._findings import FileReport
-from ._config import ConfigChange, PolicyPlan, find_target, merge
+from ._config import ConfigChange, PolicyPlan, existing_pins, find_target, merge
 from ._files import Disposition, FileResult, migrate_file, prefiltered, write_result
 
 __all__ = ["MigrateResult", "migrate"]
@@ -49,10 +50,37 @@ class MigrateResult:
         return sum(f.skipped for f in self.files)
 
 
-def _job(item: tuple[str, Candidate], annotate: bool, policy_map: Mapping[str, str]
-         ) -> FileResult:
+def _job(item: tuple[str, Candidate], annotate: bool, policy_map: Mapping[str, str],
+         naming: str, disambiguate: Mapping[str, Disambiguation]) -> FileResult:
     root, candidate = item
-    return migrate_file(candidate, annotate=annotate, policy_map=policy_map, root=root)
+    return migrate_file(candidate, annotate=annotate, policy_map=policy_map, root=root,
+                        naming=naming, disambiguate=disambiguate.get(root, frozenset()))
+
+
+def _purpose_conflicts(results: Sequence[FileResult], target_of: Callable[[str], Path]
+                       ) -> dict[str, Disambiguation]:
+    """Per root, the (purpose, slot, algorithm) sites that cannot take the plain purpose name:
+    another site, or the existing config, pins that slot of the policy to another algorithm.
+    The algorithm the config already pins keeps the name; every other one gets its own."""
+    found: dict[tuple[Path, str, str], set[str]] = {}
+    purposes: dict[tuple[Path, str, str], tuple[str, set[str]]] = {}
+    for result in results:
+        target = target_of(result.root)
+        for site in result.sites:
+            if site.rewritten and site.purpose is not None:
+                key = (target, str(site.policy), str(site.slot))
+                found.setdefault(key, set()).add(str(site.algorithm))
+                purposes.setdefault(key, (site.purpose, set()))[1].add(result.root)
+    pins = {target: existing_pins(target) for target, _, _ in found}
+    out: dict[str, set[tuple[str, str, str]]] = {}
+    for (target, policy, slot), algs in found.items():
+        owner = pins[target].get(policy, {}).get(slot)
+        if algs <= {owner} or (owner is None and len(algs) == 1):
+            continue
+        purpose, roots = purposes[(target, policy, slot)]
+        for root in roots:
+            out.setdefault(root, set()).update((purpose, slot, a) for a in algs if a != owner)
+    return {root: frozenset(triples) for root, triples in out.items()}
 
 
 def _excluded(report: FileReport, root: str) -> FileResult:
@@ -61,14 +89,19 @@ def _excluded(report: FileReport, root: str) -> FileResult:
 
 
 def migrate(paths: Sequence[str], *, write: bool = True, jobs: int = 1, annotate: bool = False,
-            policy_map: Mapping[str, str] | None = None, excludes: Sequence[str] = (),
+            policy_map: Mapping[str, str] | None = None, naming: str = "purpose",
+            excludes: Sequence[str] = (),
             gitignore: bool = True, config: Path | None = None,
             progress: Progress | None = None) -> MigrateResult:
     """Migrate every Python file under ``paths`` (each a repository root or a file).
 
     Each root's generated policies go into its own config (``config`` overrides the target for
-    all roots). Nothing is written unless every file was processed and every merged config
-    validates; with ``write=False`` nothing is written at all.
+    all roots). Policies are named after each call's purpose where the code makes it clear
+    (``naming="algorithm"``: always after the algorithm); when one purpose would pin a slot to
+    two algorithms, the files concerned are rewritten again with ``<purpose>-<algorithm>``
+    names for all but the algorithm the config already pins. Nothing is written unless every
+    file was processed and every merged config validates; with ``write=False`` nothing is
+    written at all.
     """
     start = time.perf_counter()
     mapping = dict(policy_map or {})
@@ -80,7 +113,8 @@ def migrate(paths: Sequence[str], *, write: bool = True, jobs: int = 1, annotate
                 work.append((root, entry))
             else:
                 results.append(_excluded(entry, root))
-    job = functools.partial(_job, annotate=annotate, policy_map=mapping)
+    job = functools.partial(_job, annotate=annotate, policy_map=mapping, naming=naming,
+                            disambiguate={})
     total = len(work)
     done = 0
     # The pre-filter is cheap (a regex over the bytes): run it here, so that only the few files
@@ -110,10 +144,24 @@ def migrate(paths: Sequence[str], *, write: bool = True, jobs: int = 1, annotate
                 progress(done, total)
     results.sort(key=lambda r: (r.root, r.path))
 
+    def target_of(root: str) -> Path:
+        return config or find_target(Path(root))
+
+    conflicts = _purpose_conflicts(results, target_of)
+    if conflicts:
+        candidates = {(root, c.rel): c for root, c in to_parse}
+        again = functools.partial(_job, annotate=annotate, policy_map=mapping, naming=naming,
+                                  disambiguate=conflicts)
+        for i, result in enumerate(results):
+            if result.root in conflicts and any(
+                    (s.purpose, s.slot, s.algorithm) in conflicts[result.root]
+                    for s in result.sites if s.rewritten):
+                results[i] = again((result.root, candidates[(result.root, result.path)]))
+
     targets: dict[Path, dict[str, list[FileResult]]] = {}
     for result in results:
         if result.sites:
-            target = config or find_target(Path(result.root))
+            target = target_of(result.root)
             targets.setdefault(target, {}).setdefault(result.root, []).append(result)
     changes = []
     for target, by_root in targets.items():

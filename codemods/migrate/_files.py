@@ -18,7 +18,7 @@ from libcst.codemod import CodemodContext
 
 from agile._atomic import write_atomic
 
-from ..commands import SITES_KEY, MigrateToAgile, Site
+from ..commands import SITES_KEY, Disambiguation, MigrateToAgile, Site
 from ..scanner._files import MAX_FILE_BYTES, Candidate, prefilter_pattern
 
 __all__ = ["Disposition", "FileResult", "migrate_file", "prefiltered", "write_result"]
@@ -96,7 +96,9 @@ def prefiltered(candidate: Candidate, root: str = "") -> FileResult | None:
 
 
 def migrate_file(candidate: Candidate, *, annotate: bool = False,
-                 policy_map: Mapping[str, str] | None = None, root: str = "") -> FileResult:
+                 policy_map: Mapping[str, str] | None = None, root: str = "",
+                 naming: str = "purpose", disambiguate: Disambiguation = frozenset()
+                 ) -> FileResult:
     """Rewrite one file in memory; the result says what happened (see :func:`write_result`)."""
     rel = candidate.rel
     read = _read(candidate.path)
@@ -115,7 +117,8 @@ def migrate_file(candidate: Candidate, *, annotate: bool = False,
         return FileResult(rel, Disposition.FAILED, f"cannot parse: {type(exc).__name__}",
                           root=root)
     context = CodemodContext(filename=candidate.path)
-    command = MigrateToAgile(context, policy_map=policy_map, annotate=annotate)
+    command = MigrateToAgile(context, policy_map=policy_map, annotate=annotate, naming=naming,
+                             disambiguate=disambiguate)
     try:
         new = command.transform_module(module).code
         if new != text:

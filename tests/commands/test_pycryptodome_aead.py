@@ -252,6 +252,29 @@ class TestPycryptodomeAeadToAgile(CodemodTest):
         self.assertCodemod(before, after, expected_warnings=[f"line 18: {warning}"])
         self.assertCodemod(after, after, expected_warnings=[f"line 16: {warning}"])
 
+    def test_policy_named_after_the_purpose(self) -> None:
+        before = """
+            import os
+            from Crypto.Cipher import AES
+
+            KEY = os.urandom(16)
+
+            def seal_session(state, nonce):
+                cipher = AES.new(KEY, AES.MODE_GCM, nonce=nonce[:12])
+                cipher.update(b"v1")
+                return cipher.encrypt_and_digest(state)
+        """
+        after = """
+            import os
+            import agile
+
+            KEY = os.urandom(16)
+
+            def seal_session(state, nonce):
+                return agile.raw.encrypt_detached(KEY, nonce[:12], state, b"v1", policy="session")
+        """
+        self.assertCodemod(before, after)
+
     def test_split_decrypt_inside_try_is_left(self) -> None:
         code = """
             import os

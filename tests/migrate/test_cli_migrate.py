@@ -19,7 +19,7 @@ def test_dry_run_prints_diffs_and_writes_nothing(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["migrate", "--dry-run", str(root)])
     assert result.exit_code == 0, result.output
     assert "--- a/src/pkg/app.py" in result.stdout
-    assert '+    return agile.raw.hash(data, policy="sha-256").hex()' in result.stdout
+    assert '+    return agile.raw.hash(data, policy="fingerprint").hex()' in result.stdout
     assert f"+++ b/{root / 'agile.toml'}" in result.stdout
     assert "2 sites rewritten, 1 left unchanged; would change 1 files" in result.stderr
     assert not (root / "agile.toml").exists()
@@ -59,11 +59,22 @@ def test_bad_policy_map_and_conflict_are_clear_errors(tmp_path: Path) -> None:
     mapping.write_text('"hmac-sha256" = "has space"\n', encoding="utf-8")
     bad = CliRunner().invoke(cli, ["migrate", str(root), "--policy-map", str(mapping)])
     assert bad.exit_code == 1 and "must name a policy" in bad.stderr
-    (root / "agile.toml").write_text('[policies.sha-256]  # ours\nhash = "SHA-512"\n')
+    (root / "agile.toml").write_text('[policies.hmac-sha256]  # ours\nmac = "HMAC-SHA512"\n')
     conflict = CliRunner().invoke(cli, ["migrate", str(root)])
     assert conflict.exit_code == 1
-    assert "already sets hash = 'SHA-512'" in conflict.stderr and "--policy-map" in conflict.stderr
+    assert "already sets mac = 'HMAC-SHA512'" in conflict.stderr
+    assert "--policy-map" in conflict.stderr
     assert (root / "src/pkg/app.py").read_text(encoding="utf-8") == APP
+
+
+def test_naming_algorithm_keeps_algorithm_names(tmp_path: Path) -> None:
+    root = make_tree(tmp_path / "repo")
+    result = CliRunner().invoke(cli, ["migrate", "--naming", "algorithm", str(root)])
+    assert result.exit_code == 0, result.output
+    code = (root / "src/pkg/app.py").read_text(encoding="utf-8")
+    assert 'policy="sha-256"' in code and "fingerprint" not in code.split("def fingerprint")[1]
+    bad = CliRunner().invoke(cli, ["migrate", "--naming", "vibes", str(root)])
+    assert bad.exit_code == 2 and "'vibes' is not one of" in bad.stderr
 
 
 def test_subprocess_with_jobs(tmp_path: Path) -> None:

@@ -60,12 +60,13 @@ def test_migrate_rewrites_generates_policies_and_is_idempotent(tmp_path: Path) -
     text = config.read_text(encoding="utf-8")
     assert "#   src/pkg/app.py:6" in text and "#   src/pkg/app.py:10" in text
     loaded = agile.load_config(config)
-    assert loaded.policy("sha-256").algorithm("hash").name == "SHA-256"
+    # named after the purpose where the code says it (def fingerprint), else the algorithm
+    assert loaded.policy("fingerprint").algorithm("hash").name == "SHA-256"
     assert loaded.policy("hmac-sha256").algorithm("mac").name == "HMAC-SHA256"
     assert loaded.policy("default").name == "default"  # the built-in default is kept
 
     code = (root / "src" / "pkg" / "app.py").read_text(encoding="utf-8")
-    assert 'agile.raw.hash(data, policy="sha-256").hex()  # content address' in code
+    assert 'agile.raw.hash(data, policy="fingerprint").hex()  # content address' in code
     out = subprocess.run([sys.executable, "-c", "import app; print(app.fingerprint(b'x'), "
                           "app.tag(b'k', b'm').hex(), app.incremental([b'a', b'b']))"],
                          cwd=root, env={"PYTHONPATH": str(root / "src" / "pkg")},
@@ -94,7 +95,7 @@ def test_dry_run_writes_nothing_and_reports(tmp_path: Path) -> None:
     assert {s["reason"] for s in data["sites"] if not s["rewritten"]} == {
         "the hash object is updated or passed on; only hashlib.X(data).digest() is rewritten"}
     markdown = to_markdown(result)
-    assert "| `sha-256` | hash = SHA-256 | 1 |" in markdown
+    assert "| `fingerprint` | hash = SHA-256 | 1 |" in markdown
     assert "src/pkg/broken.py" in markdown
 
 
@@ -109,7 +110,7 @@ def test_merge_into_pyproject_keeps_user_entries_and_comments(tmp_path: Path) ->
     assert text.startswith('[project]\nname = "demo"  # the name\n\n# our policies\n'
                            '[tool.agile.policies.web]  # web traffic\nhash = "SHA-384"\n')
     data = tomllib.loads(text)["tool"]["agile"]["policies"]
-    assert data["sha-256"] == {"hash": "SHA-256"}
+    assert data["fingerprint"] == {"hash": "SHA-256"}
     assert not (root / "agile.toml").exists()
     assert agile.load_config(pyproject).policy("hmac-sha256").algorithm("mac").name == \
         "HMAC-SHA256"
@@ -119,10 +120,10 @@ def test_conflicting_existing_policy_fails_and_writes_nothing(tmp_path: Path) ->
     root = make_tree(tmp_path / "repo")
     (root / "agile.toml").write_text('[policies.sha-256]\nhash = "SHA-512"\n', encoding="utf-8")
     with pytest.raises(MigrateConfigError, match="already sets hash"):
-        migrate([str(root)])
+        migrate([str(root)], naming="algorithm")
     assert (root / "src" / "pkg" / "app.py").read_text(encoding="utf-8") == APP
     # a policy map renames the generated policy and the migration goes through
-    migrate([str(root)], policy_map={"sha-256": "content-address"})
+    migrate([str(root)], policy_map={"sha-256": "content-address"}, naming="algorithm")
     code = (root / "src" / "pkg" / "app.py").read_text(encoding="utf-8")
     assert 'policy="content-address"' in code
     loaded = agile.load_config(root / "agile.toml")
@@ -135,7 +136,7 @@ def test_many_roots_in_parallel_each_get_their_config(tmp_path: Path) -> None:
     result = migrate([str(r) for r in roots], jobs=2)
     assert result.rewritten_sites == 6
     for root in roots:
-        assert agile.load_config(root / "agile.toml").policy("sha-256")
+        assert agile.load_config(root / "agile.toml").policy("fingerprint")
 
 
 def test_crypto_calls_no_rule_covers_are_reported_and_annotated(tmp_path: Path) -> None:
