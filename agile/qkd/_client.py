@@ -303,9 +303,7 @@ def _describe(exc: BaseException) -> str:
 
 
 def _decode(url: str, status: int, content_type: str, data: bytes) -> Any:
-    if status == 200:
-        if len(data) > _MAX_BODY:
-            raise QKDResponseInvalid("the KME's answer is larger than 4 MiB; refusing")
+    if status == 200:  # the body is at most _MAX_BODY bytes (ClientConnection.exchange)
         try:
             return json.loads(data)
         except (ValueError, UnicodeDecodeError):
