@@ -182,6 +182,7 @@ def policy_record(config: Config, policy: Policy) -> dict[str, Any]:
         "providers": list(policy.providers),
         "allow_legacy": policy.allow_legacy,
         "rsa_bits": policy.rsa_bits,
+        "min_iterations": policy.min_iterations,
         "families": families,
     }
 
@@ -211,6 +212,8 @@ def policy_text(config: Config, policy: Policy) -> str:
                   else "any installed (pyca built in)"))
     facts.append(("allow_legacy", "true" if policy.allow_legacy else "false"))
     facts.append(("rsa_bits", str(policy.rsa_bits)))
+    if policy.min_iterations is not None:
+        facts.append(("min_iterations", str(policy.min_iterations)))
     lines += [f"  {k:<14}{v}" for k, v in facts]
     lines.append("")
     rows = [[fam, f["current"] or "(none)", f["provider"] or _NO_DATE,

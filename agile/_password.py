@@ -19,13 +19,16 @@ from ._types import Buffer
 from .algorithms import Algorithm
 from .errors import InvalidArgument, InvalidPassword
 
-_PHC_IDS = {"argon2id": "Argon2id", "scrypt": "scrypt", "pbkdf2-sha256": "PBKDF2-HMAC-SHA256"}
+_PHC_IDS = {"argon2id": "Argon2id", "scrypt": "scrypt", "pbkdf2-sha256": "PBKDF2-HMAC-SHA256",
+            "pbkdf2-sha512": "PBKDF2-HMAC-SHA512", "pbkdf2-sha1": "PBKDF2-HMAC-SHA1"}
 _IDS = {v: k for k, v in _PHC_IDS.items()}
 # parameter name in the PHC string -> (registry parameter name, upper bound against DoS)
 _PARAMS: dict[str, dict[str, tuple[str, int]]] = {
     "Argon2id": {"m": ("memory_cost_kib", 1 << 22), "t": ("iterations", 64), "p": ("lanes", 64)},
     "scrypt": {"ln": ("n", 24), "r": ("r", 64), "p": ("p", 64)},
     "PBKDF2-HMAC-SHA256": {"i": ("iterations", 10_000_000)},
+    "PBKDF2-HMAC-SHA512": {"i": ("iterations", 10_000_000)},
+    "PBKDF2-HMAC-SHA1": {"i": ("iterations", 10_000_000)},
 }
 _PHC = re.compile(r"^\$([a-z0-9-]+)(?:\$v=(\d+))?\$([a-z]+=\d+(?:,[a-z]+=\d+)*)\$([A-Za-z0-9+/]+)"
                   r"\$([A-Za-z0-9+/]+)$")

@@ -10,11 +10,14 @@ algorithm, or the single accepted algorithm that fits the key.
 
 from __future__ import annotations
 
+import hmac as _hmac
 import os
 from typing import TYPE_CHECKING, Any
 
+from cryptography.exceptions import InvalidKey as _PycaInvalidKey
 from cryptography.exceptions import InvalidSignature as _PycaInvalidSignature
 from cryptography.exceptions import InvalidTag
+from cryptography.fernet import InvalidToken as _FernetInvalidToken
 
 from . import algorithms, audit
 from ._foreign_keys import agile_key, is_pycryptodome_key
@@ -24,6 +27,7 @@ from .errors import (
     DecryptionFailed,
     InvalidArgument,
     InvalidKey,
+    InvalidPassword,
     InvalidSignature,
     PolicyViolation,
 )
@@ -47,6 +51,19 @@ class RawInvalidSignature(InvalidSignature, _PycaInvalidSignature):
 class RawPkeDecryptionFailed(DecryptionFailed, ValueError):
     """Raw RSA-OAEP decryption failed: agile's DecryptionFailed that is also the ValueError pyca
     raises."""
+
+
+class RawInvalidToken(DecryptionFailed, _FernetInvalidToken):
+    """A Fernet token failed (tampered, wrong key, expired): agile's DecryptionFailed that is
+    also ``cryptography.fernet.InvalidToken``."""
+
+
+class RawFernetKeyError(InvalidKey, ValueError):
+    """A malformed Fernet key: agile's InvalidKey that is also the ValueError Fernet raises."""
+
+
+class RawPasswordMismatch(InvalidPassword, _PycaInvalidKey):
+    """PBKDF2 verification failed: agile's InvalidPassword that is also pyca's InvalidKey."""
 
 
 class RawDetachedDecryptionFailed(DecryptionFailed, InvalidTag, ValueError):
@@ -338,3 +355,85 @@ class _Raw:
                     policy: str = "default") -> bytes:
         self._policy(policy)
         return self._ctx.decapsulate(_private(private_key), ciphertext, policy=policy)
+
+    # -- password-based key derivation -----------------------------------------------------------
+    def _pbkdf2(self, pol: Policy, iterations: int) -> tuple[Any, Algorithm, str]:
+        alg = pol.algorithm(Family.PASSWORD_HASH)
+        if "hash" not in alg.params:  # Argon2id and scrypt have no PRF: not PBKDF2
+            raise PolicyViolation(f"policy {pol.name!r} derives passwords with {alg.name}; "
+                                  "agile.raw.pbkdf2 needs a PBKDF2-HMAC-* password-hash")
+        if type(iterations) is not int or iterations < 1:
+            raise InvalidArgument("iterations must be a positive integer")
+        if pol.min_iterations is not None and iterations < pol.min_iterations:
+            raise PolicyViolation(f"policy {pol.name!r} requires at least {pol.min_iterations} "
+                                  f"PBKDF2 iterations, got {iterations}")
+        scheme, prov = self._scheme(pol, alg)
+        return scheme, alg, prov
+
+    def pbkdf2(self, password: Buffer, *, salt: Buffer, iterations: int,
+               length: int | None = None, policy: str = "default") -> bytes:
+        """The derived key, as ``PBKDF2HMAC(hash, length, salt, iterations).derive(password)``
+        or ``hashlib.pbkdf2_hmac(hash, password, salt, iterations, length)``; the policy's
+        password-hash picks the PRF (``length=None``: its digest size, as hashlib)."""
+        pol = self._policy(policy)
+        scheme, alg, prov = self._pbkdf2(pol, iterations)
+        size = alg.output_size if length is None else length
+        out: bytes = scheme.derive(password, salt, length=size,
+                                   params={"iterations": iterations})
+        audit.emit("raw.pbkdf2", pol.name, alg.name, prov, None)
+        return out
+
+    def verify_pbkdf2(self, password: Buffer, expected: Buffer, *, salt: Buffer,
+                      iterations: int, policy: str = "default") -> None:
+        """Raise InvalidPassword (also pyca's InvalidKey) unless ``password`` derives
+        ``expected``, compared in constant time, as ``PBKDF2HMAC(...).verify``."""
+        pol = self._policy(policy)
+        scheme, alg, prov = self._pbkdf2(pol, iterations)
+        want = bytes(expected)
+        got: bytes = scheme.derive(password, salt, length=len(want),
+                                   params={"iterations": iterations})
+        if not _hmac.compare_digest(got, want):
+            raise RawPasswordMismatch()
+        audit.emit("raw.verify_pbkdf2", pol.name, alg.name, prov, None)
+
+    # -- Fernet tokens ---------------------------------------------------------------------------
+    def _fernet(self, pol: Policy) -> tuple[Any, Algorithm, str]:
+        alg = pol.algorithm(Family.TOKEN)
+        scheme, prov = self._scheme(pol, alg)
+        return scheme, alg, prov
+
+    def fernet_generate_key(self, *, policy: str = "default") -> bytes:
+        """A fresh key for the policy's token algorithm, as ``Fernet.generate_key()``."""
+        scheme, _, _ = self._fernet(self._policy(policy))
+        key: bytes = scheme.generate_key()
+        return key
+
+    def fernet_encrypt(self, key: str | Buffer, data: Buffer, *, policy: str = "default",
+                       current_time: int | None = None) -> bytes:
+        """The token ``Fernet(key).encrypt(data)`` makes (``encrypt_at_time`` with
+        ``current_time``); a malformed key raises InvalidKey, also a ValueError like Fernet's."""
+        pol = self._policy(policy)
+        scheme, alg, prov = self._fernet(pol)
+        try:
+            token: bytes = scheme.encrypt(key, data, current_time)
+        except InvalidKey as exc:
+            raise RawFernetKeyError(str(exc)) from None
+        audit.emit("raw.fernet_encrypt", pol.name, alg.name, prov, None)
+        return token
+
+    def fernet_decrypt(self, key: str | Buffer, token: str | Buffer, *, ttl: int | None = None,
+                       policy: str = "default", current_time: int | None = None) -> bytes:
+        """The plaintext, as ``Fernet(key).decrypt(token, ttl)`` (``decrypt_at_time`` with
+        ``current_time``); a bad or expired token raises DecryptionFailed, which is also
+        ``cryptography.fernet.InvalidToken``."""
+        pol = self._policy(policy)
+        scheme, alg, prov = self._fernet(pol)
+        pol.check_accepts(alg)
+        try:
+            out: bytes = scheme.decrypt(key, token, ttl, current_time)
+        except InvalidKey as exc:
+            raise RawFernetKeyError(str(exc)) from None
+        except DecryptionFailed:
+            raise RawInvalidToken() from None
+        audit.emit("raw.fernet_decrypt", pol.name, alg.name, prov, None)
+        return out

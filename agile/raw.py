@@ -20,6 +20,11 @@ pke_decrypt = _raw.pke_decrypt
 exchange = _raw.exchange
 encapsulate = _raw.encapsulate
 decapsulate = _raw.decapsulate
+pbkdf2 = _raw.pbkdf2
+verify_pbkdf2 = _raw.verify_pbkdf2
+fernet_generate_key = _raw.fernet_generate_key
+fernet_encrypt = _raw.fernet_encrypt
+fernet_decrypt = _raw.fernet_decrypt
 encrypt_detached = _raw.encrypt_detached
 decrypt_detached = _raw.decrypt_detached
 
@@ -31,14 +36,19 @@ __all__ = [
     "encrypt",
     "encrypt_detached",
     "exchange",
+    "fernet_decrypt",
+    "fernet_encrypt",
+    "fernet_generate_key",
     "hash",
     "hkdf",
     "hmac",
     "open",
+    "pbkdf2",
     "pke_decrypt",
     "pke_encrypt",
     "seal",
     "sign",
     "verify",
     "verify_hmac",
+    "verify_pbkdf2",
 ]

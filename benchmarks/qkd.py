@@ -8,7 +8,9 @@ connections. Cases:
 
 * keys/s, one key per request: ``KMEClient.enc_keys(number=1)`` (validation included) versus
   the same request through bare ``http.client`` on one kept-alive connection (no parsing beyond
-  ``json.loads``): the ratio is agile's client overhead. Goal: >= 2,000 keys/s.
+  ``json.loads``). Goal: >= 2,000 keys/s. agile's client frames HTTP/1.1 itself
+  (``agile.qkd._http``), which costs less than ``http.client``'s ``email``-based header
+  parsing, so a ratio below 1.00x is expected: the validation is cheaper than what it saves.
 * keys/s, one key per request from 4 threads (4 kept-alive connections), both sides alike.
 * keys/s, 128 keys per request: the same, batched (what a key buffer would do).
 * seal 1 KiB: ``agile.qkd.seal`` (MLKEM768-X25519 + one QKD key, CatKDF, AES-256-GCM) versus
@@ -135,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--check", action="store_true", help="exit 1 if a goal is missed")
     args = parser.parse_args(argv)
+    load = os.getloadavg()  # before the run: what other processes put on the machine
     rounds, n_single, n_batch, n_seal = (3, 20, 2, 5) if args.quick else (15, 300, 10, 40)
     folder = Path(tempfile.mkdtemp(prefix="agile-qkd-bench-"))
     proc, urls = _start_simulator(folder)
@@ -204,7 +207,8 @@ hpke = "HPKE-MLKEM768X25519-SHA256-A256GCM"
                results["1 key/request x4"]["agile_keys_per_s"])
     passed = {"keys/s (1 key/request)": best >= KEYS_PER_S_GOAL,
               "QKD added latency": results["seal 1 KiB"]["added_ms"] <= ADDED_MS_GOAL}
-    print(f"QKD benchmark ({'quick' if args.quick else 'full'}; {rounds} rounds, medians)")
+    print(f"QKD benchmark ({'quick' if args.quick else 'full'}; {rounds} rounds, medians; load "
+          f"average before the run {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
     for label in ("1 key/request", "1 key/request x4", "128 keys/request"):
         r = results[label]
         print(f"  enc_keys {label:<17} agile {r['agile_keys_per_s']:>9,.0f} keys/s   raw "
@@ -217,7 +221,7 @@ hpke = "HPKE-MLKEM768X25519-SHA256-A256GCM"
           f"{'met' if passed['keys/s (1 key/request)'] else 'MISSED'}; added <= "
           f"{ADDED_MS_GOAL} ms: {'met' if passed['QKD added latency'] else 'MISSED'}")
     if args.json:
-        args.json.write_text(json.dumps({"quick": args.quick, "rounds": rounds,
+        args.json.write_text(json.dumps({"quick": args.quick, "rounds": rounds, "loadavg": load,
                                          "results": results, "passed": passed}, indent=2))
     return 1 if args.check and not all(passed.values()) else 0
 

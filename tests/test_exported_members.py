@@ -30,6 +30,7 @@ def test_raw_surface() -> None:
     assert set(agile.raw.__all__) == {
         "decapsulate", "decrypt", "encapsulate", "encrypt", "exchange", "hash", "hkdf", "hmac",
         "open", "pke_decrypt", "pke_encrypt", "seal", "sign", "verify", "verify_hmac",
+        "pbkdf2", "verify_pbkdf2", "fernet_generate_key", "fernet_encrypt", "fernet_decrypt",
         "decrypt_detached", "encrypt_detached",
     }
 
@@ -51,7 +52,7 @@ def test_codemods_migrate_surfaces() -> None:
 
     assert set(codemods.commands.__all__) == {
         "COMMANDS", "NAMINGS", "REVIEW_MARK", "SITES_KEY", "AeadToAgile", "AgileCommand",
-        "Disambiguation", "HashlibToAgile",
+        "Disambiguation", "FernetToAgile", "HashlibToAgile", "Pbkdf2ToAgile",
         "HkdfToAgile", "HmacToAgile", "MigrateToAgile", "PycaHashToAgile", "PycryptodomeToAgile",
         "RsaOaepToAgile",
         "Site",

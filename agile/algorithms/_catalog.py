@@ -252,6 +252,14 @@ AEADS = [
          params={"tls13_cipher_suite": (0x1303, "TLS_CHACHA20_POLY1305_SHA256")}),
 ]
 
+TOKENS = [
+    _alg("Fernet", Family.TOKEN, _CL, _GROVER, 1,
+         "Fernet token: AES-128-CBC + HMAC-SHA256 (encrypt-then-MAC), version byte 0x80, "
+         "timestamp; 32-byte key given as url-safe base64", key_type="Fernet", key_size=32,
+         nonce_size=16, tag_size=32, standard="Fernet spec (github.com/fernet/spec)",
+         params={"cipher": "AES-128-CBC", "mac": "HMAC-SHA256", "version": 0x80}),
+]
+
 CIPHERS = [
     _alg("AES-128-CBC", Family.CIPHER, _CL, _GROVER, 1, "AES-128-CBC, unauthenticated (legacy)",
          key_type="AES-128-CBC", oids=("2.16.840.1.101.3.4.1.2",), key_size=16, nonce_size=16,
@@ -315,13 +323,21 @@ PASSWORD_HASHES = [
     _alg("scrypt", Family.PASSWORD_HASH, _CL, _SAFE, None, "scrypt memory-hard password hash",
          oids=("1.3.6.1.4.1.11591.4.11",), output_size=32, standard="RFC 7914",
          params={"n": 2**15, "r": 8, "p": 1, "salt_size": 16}),
+    # iterations: OWASP's 2023 minimums for each PRF (hash_password's cost; agile.raw.pbkdf2
+    # takes the caller's count, a policy's min_iterations bounds it)
     _alg("PBKDF2-HMAC-SHA256", Family.PASSWORD_HASH, _CL, _SAFE, None,
          "PBKDF2 with HMAC-SHA-256 (not memory-hard)", oids=("1.2.840.113549.1.5.12",),
          output_size=32, standard="RFC 8018 / SP 800-132",
          params={"iterations": 600_000, "hash": "SHA-256", "salt_size": 16}),
+    _alg("PBKDF2-HMAC-SHA512", Family.PASSWORD_HASH, _CL, _SAFE, None,
+         "PBKDF2 with HMAC-SHA-512 (not memory-hard)", output_size=64, standard="RFC 8018 / SP 800-132",
+         params={"iterations": 210_000, "hash": "SHA-512", "salt_size": 16}),
+    _alg("PBKDF2-HMAC-SHA1", Family.PASSWORD_HASH, _CL, _SAFE, None,
+         "PBKDF2 with HMAC-SHA-1 (RFC 8018's default PRF; legacy)", output_size=20, legacy=True,
+         standard="RFC 8018", params={"iterations": 1_300_000, "hash": "SHA-1", "salt_size": 16}),
 ]
 
 ALL: tuple[Algorithm, ...] = (
     *KEMS, *KEY_AGREEMENTS, *PKES, *HPKE_SUITES, *SIGNATURES, *COMPOSITE_SIGNATURES, *AEADS,
-    *CIPHERS, *HASHES, *MACS, *KDFS, *PASSWORD_HASHES,
+    *TOKENS, *CIPHERS, *HASHES, *MACS, *KDFS, *PASSWORD_HASHES,
 )

@@ -18,6 +18,7 @@ class Family(enum.StrEnum):
     HPKE = "hpke"
     SIGNATURE = "signature"
     AEAD = "aead"
+    TOKEN = "token"  # a self-contained authenticated token format (Fernet): its own framing
     CIPHER = "cipher"
     KDF = "kdf"
     PASSWORD_HASH = "password-hash"

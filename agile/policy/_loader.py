@@ -31,7 +31,7 @@ ENV_VAR = "AGILE_CONFIG"
 _SLOTS = {f.value: f for f in Family}
 _TOP_KEYS = {"default_policy", "suites", "policies", "zones", "qkd", "keyrings", "scan"}
 _POLICY_KEYS = {*_SLOTS, "suite", "accept", "require", "min_category", "providers", "zone",
-                "allow_legacy", "rsa_bits", "description", "qkd", "keyring",
+                "allow_legacy", "rsa_bits", "min_iterations", "description", "qkd", "keyring",
                 "read_retired", "tls"}
 _TLS_KEYS = {"min_version", "groups", "signatures"}
 _SUITE_KEYS = {*_SLOTS, "accept", "description"}
@@ -432,6 +432,11 @@ class _Resolver:
         if not isinstance(rsa_bits, int) or isinstance(rsa_bits, bool) or (rsa_bits < 2048 and not \
                 allow_legacy):
             raise self.fail("rsa_bits must be an integer >= 2048", table, "rsa_bits")
+        min_iterations = merged.get("min_iterations")
+        if min_iterations is not None and (not isinstance(min_iterations, int) or isinstance(
+                min_iterations, bool) or min_iterations < 1):
+            raise self.fail("min_iterations must be a positive integer (the lowest PBKDF2 "
+                            "iteration count agile.raw.pbkdf2 accepts)", table, "min_iterations")
         for alg in current.values():
             self._check_runnable(alg, tuple(prov), table)
         keyring = merged.get("keyring")
@@ -446,6 +451,7 @@ class _Resolver:
                       accept={f: frozenset(v) for f, v in accept.items()},
                       constraints=constraints, providers=tuple(prov), zone=zone,
                       allow_legacy=allow_legacy, rsa_bits=rsa_bits,
+                      min_iterations=min_iterations,
                       description=str(merged.get("description", "")), source=self.source,
                       keyring=keyring, read_retired=read_retired, tls=tls,
                       qkd=self._qkd_settings(merged.get("qkd"), table))

@@ -129,6 +129,8 @@ class Policy:
     zone: str | None = None
     allow_legacy: bool = False
     rsa_bits: int = 3072
+    #: The lowest PBKDF2 iteration count agile.raw.pbkdf2 accepts (None: no floor).
+    min_iterations: int | None = None
     description: str = ""
     source: str = "<built-in defaults>"
     keyring: str | None = None  # the [keyrings.NAME] holding this policy's keys

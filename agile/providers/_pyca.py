@@ -32,7 +32,15 @@ from ._pyca_asymmetric import (
 from ._pyca_composite import NATIVE_TYPES as _COMPOSITE_KEYS
 from ._pyca_composite import CompositeSignature, composite_supported, is_composite
 from ._pyca_hybrid import HYBRID_KEYS
-from ._pyca_symmetric import HASH_CLASSES, PycaAEAD, PycaHash, PycaHKDF, PycaHMAC, PycaPasswordHash
+from ._pyca_symmetric import (
+    HASH_CLASSES,
+    PycaAEAD,
+    PycaFernet,
+    PycaHash,
+    PycaHKDF,
+    PycaHMAC,
+    PycaPasswordHash,
+)
 
 _NATIVE_TYPES: tuple[tuple[type, str], ...] = (
     (mldsa.MLDSA44PrivateKey, "ML-DSA-44"), (mldsa.MLDSA44PublicKey, "ML-DSA-44"),
@@ -82,7 +90,8 @@ class PycaProvider:
             return alg.name in HASH_CLASSES or alg.name.startswith("SHAKE")
         if alg.family in {Family.KEM, Family.KEY_AGREEMENT, Family.PKE, Family.SIGNATURE}:
             return alg.key_type in KEY_TYPES  # not e.g. the liboqs-only schemes
-        return alg.family in {Family.AEAD, Family.MAC, Family.KDF, Family.PASSWORD_HASH}
+        return alg.family in {Family.AEAD, Family.TOKEN, Family.MAC, Family.KDF,
+                              Family.PASSWORD_HASH}
 
     def algorithms(self) -> frozenset[str]:
         return self._names
@@ -143,7 +152,9 @@ class PycaProvider:
         if fam is Family.KDF:
             return PycaHKDF(str(params["hash"]))
         if fam is Family.PASSWORD_HASH:
-            return PycaPasswordHash(alg.name)
+            return PycaPasswordHash(alg.name, str(params.get("hash", "")) or None)
+        if fam is Family.TOKEN:
+            return PycaFernet()
         if fam is Family.SIGNATURE:
             return PycaSignature(alg.name, str(alg.key_type), params, **sizes)
         if fam is Family.KEM:

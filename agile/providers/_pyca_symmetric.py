@@ -1,9 +1,12 @@
-"""pyca ``cryptography`` schemes for AEADs, hashes, MACs, KDFs and password hashes."""
+"""pyca ``cryptography`` schemes for AEADs, Fernet, hashes, MACs, KDFs and password hashes."""
 
 from __future__ import annotations
 
+import binascii
+
 from cryptography.exceptions import InvalidSignature as _PycaInvalidSignature
 from cryptography.exceptions import InvalidTag
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import aead as _aead
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -12,7 +15,7 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from .._types import Buffer
-from ..errors import DecryptionFailed, InvalidArgument, InvalidSignature
+from ..errors import DecryptionFailed, InvalidArgument, InvalidKey, InvalidSignature
 
 _AEAD_CLASSES: dict[str, tuple[type[_aead.AESGCM] | type[_aead.AESGCMSIV]
                                | type[_aead.ChaCha20Poly1305], int]] = {
@@ -124,8 +127,9 @@ class PycaHKDF:
 
 
 class PycaPasswordHash:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, hash_name: str | None = None) -> None:
         self._name = name
+        self._hash = HASH_CLASSES[hash_name] if hash_name else hashes.SHA256
 
     def derive(self, password: Buffer, salt: Buffer, *, length: int,
                params: dict[str, int]) -> bytes:
@@ -138,7 +142,42 @@ class PycaPasswordHash:
             if self._name == "scrypt":
                 return Scrypt(salt=salt_b, length=length, n=params["n"], r=params["r"],
                               p=params["p"]).derive(pw)
-            return PBKDF2HMAC(hashes.SHA256(), length, salt_b,
-                              params["iterations"]).derive(pw)
-        except (ValueError, TypeError) as exc:
+            return PBKDF2HMAC(self._hash(), length, salt_b, params["iterations"]).derive(pw)
+        except (ValueError, TypeError, OverflowError) as exc:
             raise InvalidArgument(f"invalid {self._name} parameters: {exc}") from None
+
+
+class PycaFernet:
+    """Fernet tokens exactly as ``cryptography.fernet.Fernet`` makes and reads them; the key is
+    the url-safe base64 text Fernet takes."""
+
+    @staticmethod
+    def _fernet(key: str | Buffer) -> Fernet:
+        try:
+            return Fernet(key if isinstance(key, str | bytes) else bytes(key))
+        except (ValueError, TypeError, binascii.Error):
+            raise InvalidKey("a Fernet key is 32 bytes in url-safe base64 (44 characters)"
+                             ) from None
+
+    def generate_key(self) -> bytes:
+        return Fernet.generate_key()
+
+    def encrypt(self, key: str | Buffer, data: Buffer, current_time: int | None) -> bytes:
+        fernet = self._fernet(key)
+        if current_time is None:
+            return fernet.encrypt(bytes(data))
+        return fernet.encrypt_at_time(bytes(data), current_time)
+
+    def decrypt(self, key: str | Buffer, token: str | Buffer, ttl: int | None,
+                current_time: int | None) -> bytes:
+        fernet = self._fernet(key)
+        raw = token if isinstance(token, str | bytes) else bytes(token)
+        try:
+            if current_time is None:
+                return fernet.decrypt(raw, ttl)
+            if ttl is None:
+                raise InvalidArgument("decrypting at a given time needs a ttl (as "
+                                      "Fernet.decrypt_at_time does)")
+            return fernet.decrypt_at_time(raw, ttl, current_time)
+        except (InvalidToken, TypeError):
+            raise DecryptionFailed() from None

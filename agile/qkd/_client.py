@@ -13,7 +13,6 @@ real KMEs answer HTML or nothing on errors.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import socket
@@ -25,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import InvalidArgument, QKDError, QKDRequestRejected, QKDResponseInvalid, QKDUnavailable
+from ._http import ClientConnection, FramingError, PeerClosed
 from ._protocol import (
     API_PREFIX,
     QKDKey,
@@ -41,24 +41,6 @@ __all__ = ["KMEClient"]
 
 _MAX_BODY = 4 << 20  # no KME answer of ours is near this; refuse to buffer more
 _RETRY_STATUSES = frozenset({502, 503, 504})
-
-
-class _Connection(http.client.HTTPSConnection):
-    """HTTPSConnection that sends request head and (small) body in one write.
-
-    http.client writes them separately; on loopback each write wakes the KME, so one write
-    saves a wake-up and a TLS record per request (the same reason it batches the head).
-    """
-
-    def _send_output(self, message_body: Any = None, encode_chunked: bool = False) -> None:
-        buffer: list[bytes] = self._buffer  # type: ignore[attr-defined]
-        if type(message_body) is bytes and not encode_chunked and len(message_body) < 65536:
-            buffer.extend((b"", b""))
-            head = b"\r\n".join(buffer)
-            del buffer[:]
-            self.send(head + message_body)
-            return
-        super()._send_output(message_body, encode_chunked)  # type: ignore[misc]
 
 
 def client_context(cert: str | os.PathLike[str], key: str | os.PathLike[str],
@@ -102,7 +84,10 @@ class KMEClient:
         self.retries = retries
         self.backoff = backoff
         self._ctx = context or client_context(cert, key, ca)
-        self._idle: list[http.client.HTTPSConnection] = []
+        # the Host header (RFC 9112 3.2): brackets around IPv6 literals, no default port
+        authority = f"[{self.host}]" if ":" in self.host else self.host
+        self._host_header = authority if self.port == 443 else f"{authority}:{self.port}"
+        self._idle: list[ClientConnection] = []
         self._pool_size = pool_size
         self._lock = threading.Lock()
         self._limits: dict[str, Status] = {}
@@ -203,15 +188,12 @@ class KMEClient:
         self._check_id(sae_id, "SAE id")
         return f"{self._base}{API_PREFIX}{sae_id}/{endpoint}"
 
-    def _connection(self, *, fresh: bool = False) -> tuple[http.client.HTTPSConnection, bool]:
+    def _connection(self, *, fresh: bool = False) -> tuple[ClientConnection, bool]:
         """(connection, reused): an idle kept-alive connection, or a new one."""
         with self._lock:
             if self._idle and not fresh:
                 return self._idle.pop(), True
-        conn = _Connection(self.host, self.port, timeout=self.timeout, context=self._ctx)
-        conn.connect()
-        assert conn.sock is not None
-        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no Nagle + delayed ACK
+        conn = ClientConnection(self.host, self.port, context=self._ctx, timeout=self.timeout)
         names = peer_common_names(conn.sock)
         self.peer_kme_id = names[0] if len(names) == 1 else None
         if self.kme_id is not None and self.kme_id not in names:
@@ -221,7 +203,7 @@ class KMEClient:
                            "and the KME url")
         return conn, False
 
-    def _release(self, conn: http.client.HTTPSConnection) -> None:
+    def _release(self, conn: ClientConnection) -> None:
         with self._lock:
             if len(self._idle) < self._pool_size:
                 self._idle.append(conn)
@@ -229,56 +211,56 @@ class KMEClient:
         conn.close()
 
     def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        payload = json.dumps(body).encode() if body is not None else None
-        headers = {"Accept": "application/json"}
-        if payload is not None:
-            headers["Content-Type"] = "application/json"
+        # head and body in one write: one TLS record and one KME wake-up per request
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {self._host_header}\r\n"
+                "Accept: application/json\r\n")
+        if body is None:
+            request = (head + "\r\n").encode("ascii")
+        else:
+            payload = json.dumps(body).encode()
+            request = (f"{head}Content-Type: application/json\r\nContent-Length: {len(payload)}"
+                       "\r\n\r\n").encode("ascii") + payload
         attempt = 0
         while True:
             try:
-                return self._exchange(method, path, payload, headers)
+                return self._exchange(request)
             except QKDUnavailable:
                 if attempt >= self.retries:
                     raise
             attempt += 1
             time.sleep(min(self.backoff * (2 ** (attempt - 1)), 2.0))
 
-    def _exchange(self, method: str, path: str, payload: bytes | None,
-                  headers: dict[str, str]) -> Any:
+    def _exchange(self, request: bytes) -> Any:
         try:
-            return self._exchange_once(method, path, payload, headers, fresh=False)
+            return self._exchange_once(request, fresh=False)
         except _StaleConnection:
             # the KME closed a kept-alive connection before reading our request (it restarted
             # or timed the connection out): nothing was processed, so ask once more on a new one
             self.close()
         try:
-            return self._exchange_once(method, path, payload, headers, fresh=True)
+            return self._exchange_once(request, fresh=True)
         except _StaleConnection as exc:
             raise QKDUnavailable(f"KME {self.url} dropped the request ({exc}); retry "
                                  "later") from None
 
-    def _exchange_once(self, method: str, path: str, payload: bytes | None,
-                       headers: dict[str, str], *, fresh: bool) -> Any:
+    def _exchange_once(self, request: bytes, *, fresh: bool) -> Any:
         try:
             conn, reused = self._connection(fresh=fresh)
         except ssl.SSLCertVerificationError as exc:
             raise QKDError(f"the KME at {self.url} presented a certificate the pinned CA does "
                            f"not vouch for ({exc.verify_message}); check the ca path and the KME "
                            "url") from None
-        except (OSError, http.client.HTTPException) as exc:
+        except OSError as exc:
             raise QKDUnavailable(f"KME {self.url} is unreachable ({_describe(exc)}); check that "
                                  "it runs and the url") from None
         try:
-            conn.request(method, path, body=payload, headers=headers)
-            response = conn.getresponse()
-            length = response.getheader("Content-Length")
-            if length is not None and length.isdigit() and int(length) > _MAX_BODY:
-                raise QKDResponseInvalid(f"the KME answered {length} bytes; refusing")
-            data = response.read(_MAX_BODY + 1)
-        except QKDResponseInvalid:
+            response = conn.exchange(request, limit=_MAX_BODY)
+        except FramingError as exc:
             conn.close()
-            raise
-        except (OSError, http.client.HTTPException) as exc:
+            raise QKDResponseInvalid(f"KME {self.url} sent an unusable HTTP/1.1 answer "
+                                     f"({exc.reason}); check the url points at an ETSI GS QKD "
+                                     "014 KME") from None
+        except OSError as exc:
             conn.close()
             if isinstance(exc, _STALE_ERRORS) and (reused or not fresh):
                 raise _StaleConnection(_describe(exc)) from None
@@ -288,7 +270,8 @@ class KMEClient:
             conn.close()
         else:
             self._release(conn)
-        return _decode(self.url, response.status, response.getheader("Content-Type") or "", data)
+        return _decode(self.url, response.status, response.headers.get("content-type", ""),
+                       response.body)
 
 
 def _check_limits(limits: Status, number: int, size: int | None, extra: int) -> None:
@@ -308,8 +291,7 @@ class _StaleConnection(Exception):
     """A connection failed before any answer (never leaves this module)."""
 
 
-_STALE_ERRORS = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
-                 ssl.SSLEOFError)
+_STALE_ERRORS = (PeerClosed, ConnectionResetError, BrokenPipeError, ssl.SSLEOFError)
 
 
 def _describe(exc: BaseException) -> str:
@@ -321,9 +303,7 @@ def _describe(exc: BaseException) -> str:
 
 
 def _decode(url: str, status: int, content_type: str, data: bytes) -> Any:
-    if status == 200:
-        if len(data) > _MAX_BODY:
-            raise QKDResponseInvalid("the KME's answer is larger than 4 MiB; refusing")
+    if status == 200:  # the body is at most _MAX_BODY bytes (ClientConnection.exchange)
         try:
             return json.loads(data)
         except (ValueError, UnicodeDecodeError):

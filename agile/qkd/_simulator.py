@@ -17,9 +17,11 @@ within ``key_ttl`` seconds. Faults: :meth:`Link.set_down`, :meth:`KME.stop`/``st
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import json
 import os
 import socket
+import socketserver
 import ssl
 import threading
 import time
@@ -29,11 +31,11 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidArgument
+from ._http import FramingError, keep_alive, parse_request_line, read_body, read_head
 from ._pki import TestPKI, pki_from_directory
 from ._protocol import API_PREFIX, peer_common_names, valid_id, valid_key_id
 
@@ -128,7 +130,7 @@ class Link:
             return True
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 64
@@ -366,81 +368,106 @@ def _error(message: str, *details: dict[str, str]) -> dict[str, Any]:
     return {"message": message, "details": list(details)} if details else {"message": message}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: clients reuse connections
+_MAX_REQUEST_BODY = 1 << 20
+_PHRASES = {status.value: status.phrase for status in HTTPStatus}
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    """One mTLS connection: HTTP/1.1 requests in order (keep-alive and pipelining) until the
+    client closes, times out, or sends something malformed (answered 400/413/414/431/501/505,
+    then closed)."""
+
     server: _Server
     server_version = "agile-kme-simulator"
 
-    def log_message(self, format: str, *args: Any) -> None:  # quiet; tests run many requests
-        pass
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    _peer: list[str] | None = None  # the client certificate's common names (per connection)
-
-    def _sae(self) -> str | None:
-        if self._peer is None:  # one handler serves one connection: decode the certificate once
-            self._peer = peer_common_names(self.connection)
-        names = self._peer
-        return names[0] if len(names) == 1 and names[0] in self.server.kme.saes else None
-
-    def _dispatch(self, method: str) -> None:
-        url = urllib.parse.urlsplit(self.path)
-        length = self.headers.get("Content-Length", "0")
-        body = self.rfile.read(int(length)) if length.isdigit() and int(length) < 1 << 20 else b""
-        sae = self._sae()
-        if sae is None:  # the certificate is valid (TLS checked it) but names no SAE of ours
-            self._send(401, None)
-            return
-        parts = url.path[len(API_PREFIX):].split("/") if url.path.startswith(API_PREFIX) else []
-        if len(parts) != 2 or not valid_id(parts[0]):
-            self._send(404, _error("unknown path"))
-            return
-        target, endpoint = parts
+    def handle(self) -> None:
+        peer = peer_common_names(self.connection)  # one handler serves one connection
         kme = self.server.kme
-        query = urllib.parse.parse_qs(url.query)
+        sae = peer[0] if len(peer) == 1 and peer[0] in kme.saes else None
+        while True:
+            try:
+                start, headers = read_head(self.rfile)
+                method, target, version = parse_request_line(start)
+                expect = headers.get("expect")
+                if expect is not None:
+                    if expect.lower() != "100-continue":
+                        raise FramingError(417, "only Expect: 100-continue is understood")
+                    if version == b"HTTP/1.1":
+                        self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                body = read_body(self.rfile, headers, limit=_MAX_REQUEST_BODY)
+            except FramingError as exc:
+                with contextlib.suppress(OSError):
+                    self._send(exc.status, _error(f"malformed request: {exc.reason}"), close=True)
+                return
+            except OSError:  # PeerClosed, reset, timeout
+                return
+            close = not keep_alive(version, headers)
+            if method not in ("GET", "POST"):
+                self._send(501, _error(f"method {method} is not supported"), close=close)
+            elif sae is None:  # the certificate is valid (TLS checked it) but names no SAE of ours
+                self._send(401, None, close=close)
+            else:
+                self._send(*self._dispatch(kme, sae, method, target, body), close=close)
+            if close:
+                return
+
+    @staticmethod
+    def _dispatch(kme: KME, sae: str, method: str, target: str,
+                  body: bytes) -> tuple[int, Any]:
+        path, _, query_text = target.partition("?")
+        parts = path[len(API_PREFIX):].split("/") if path.startswith(API_PREFIX) else []
+        if len(parts) != 2 or not valid_id(parts[0]):
+            return 404, _error("unknown path")
+        target_sae, endpoint = parts
+        query = urllib.parse.parse_qs(query_text) if query_text else {}
         try:
             request = json.loads(body) if method == "POST" and body else {}
         except (ValueError, UnicodeDecodeError):
-            self._send(400, _error(_BAD_PARAMS, {"body": "not JSON"}))
-            return
+            return 400, _error(_BAD_PARAMS, {"body": "not JSON"})
         if not isinstance(request, dict):
-            self._send(400, _error(_BAD_PARAMS, {"body": "not a JSON object"}))
-            return
+            return 400, _error(_BAD_PARAMS, {"body": "not a JSON object"})
         if endpoint == "status" and method == "GET":
-            self._send(*kme.status(sae, target))
-        elif endpoint == "enc_keys":
+            return kme.status(sae, target_sae)
+        if endpoint == "enc_keys":
             if method == "GET":
                 try:
                     request = {k: int(v[-1]) for k, v in query.items() if k in ("number", "size")}
                 except ValueError:
-                    self._send(400, _error(_BAD_PARAMS, {"query": "number and size are integers"}))
-                    return
-            self._send(*kme.enc_keys(sae, target, request))
-        elif endpoint == "dec_keys":
+                    return 400, _error(_BAD_PARAMS, {"query": "number and size are integers"})
+            return kme.enc_keys(sae, target_sae, request)
+        if endpoint == "dec_keys":
             if method == "GET":
                 ids: list[Any] = query.get("key_ID", [])[-1:]
             else:
                 raw = request.get("key_IDs")
                 ids = [e.get("key_ID") if isinstance(e, dict) else e for e in raw] \
                     if isinstance(raw, list) else []
-            self._send(*kme.dec_keys(sae, target, ids))
-        else:
-            self._send(405 if endpoint == "status" else 404, _error("unknown method or path"))
+            return kme.dec_keys(sae, target_sae, ids)
+        return (405 if endpoint == "status" else 404), _error("unknown method or path")
 
-    def _send(self, status: int, body: Any) -> None:
+    def _send(self, status: int, body: Any, *, close: bool = False) -> None:
         data = json.dumps(body).encode() if body is not None else b""
-        head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
-                f"Server: {self.server_version}", f"Date: {self.date_time_string()}"]
+        head = (f"HTTP/1.1 {status} {_PHRASES.get(status, '')}\r\nServer: {self.server_version}"
+                f"\r\nDate: {_http_date()}\r\n")
         if body is not None:
-            head.append("Content-Type: application/json")
-        head.append(f"Content-Length: {len(data)}")
+            head += "Content-Type: application/json\r\n"
+        if close:
+            head += "Connection: close\r\n"
+        head += f"Content-Length: {len(data)}\r\n\r\n"
         # one write: status line, headers and body in a single TLS record and segment
-        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + data)
+        self.wfile.write(head.encode("latin-1") + data)
+
+
+_date: tuple[int, str] = (0, "")
+
+
+def _http_date() -> str:
+    """The Date header value (RFC 9110 6.6.1), formatted once per second."""
+    global _date
+    now = int(time.time())
+    if _date[0] != now:
+        _date = (now, email.utils.formatdate(now, usegmt=True))
+    return _date[1]
 
 
 class Network:

@@ -7,9 +7,11 @@ Each command handles one concern and runs on its own (also through
 from __future__ import annotations
 
 from ._base import NAMINGS, REVIEW_MARK, SITES_KEY, AgileCommand, Disambiguation, Site, policy_name
+from .fernet import FernetToAgile
 from .hashing import HashlibToAgile
 from .hmac_digest import HmacToAgile
 from .migrate_all import COMMANDS, MigrateToAgile
+from .pbkdf2 import Pbkdf2ToAgile
 from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
 from .pyca_hash import PycaHashToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
@@ -25,10 +27,12 @@ __all__ = [
     "AeadToAgile",
     "AgileCommand",
     "Disambiguation",
+    "FernetToAgile",
     "HashlibToAgile",
     "HkdfToAgile",
     "HmacToAgile",
     "MigrateToAgile",
+    "Pbkdf2ToAgile",
     "PycaHashToAgile",
     "PycryptodomeAeadToAgile",
     "PycryptodomeRsaToAgile",

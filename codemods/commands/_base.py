@@ -66,6 +66,8 @@ class Site:
     reason: str = ""
     #: The purpose the policy is named after (None: named after the algorithm).
     purpose: str | None = None
+    #: Policy floors the call needs (``min_iterations``), as (key, value) pairs.
+    settings: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,8 @@ class Rewritten:
     #: The replacement no longer uses the receiver object (it re-reads the constructor's
     #: arguments), so a construction whose every use is rewritten can go.
     replaces_receiver: bool = False
+    #: Policy floors to generate with the pin (``(("min_iterations", 600000),)``).
+    settings: tuple[tuple[str, int], ...] = ()
     #: Likewise for objects passed as arguments (``sign(h)`` re-reads ``h = SHA256.new(data)``).
     replaces_arguments: bool = False
 
@@ -375,7 +379,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 return updated_node
             self._state.sites.append(Site(line, rule.pattern, True, outcome.policy, outcome.slot,
                                           outcome.algorithm,
-                                          purpose=self._purpose_of_name.get(outcome.policy)))
+                                          purpose=self._purpose_of_name.get(outcome.policy),
+                                          settings=outcome.settings))
             self._state.add_agile = True
             for expr in outcome.imports:
                 self._schedule_import_removal(expr)
@@ -552,7 +557,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 assert rewritten is not None
                 self._state.sites.append(Site(
                     start, rule.pattern, True, rewritten.policy, rewritten.slot,
-                    rewritten.algorithm, purpose=self._purpose_of_name.get(rewritten.policy)))
+                    rewritten.algorithm, purpose=self._purpose_of_name.get(rewritten.policy),
+                    settings=rewritten.settings))
                 self._state.add_agile = True
                 for expr in rewritten.imports:
                     self._schedule_import_removal(expr)

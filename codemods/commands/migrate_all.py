@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from ._base import AgileCommand
+from .fernet import FernetToAgile
 from .hashing import HashlibToAgile
 from .hmac_digest import HmacToAgile
+from .pbkdf2 import Pbkdf2ToAgile
 from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
 from .pyca_hash import PycaHashToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
@@ -17,14 +19,15 @@ __all__ = ["COMMANDS", "MigrateToAgile"]
 #: The single-concern commands, in the order their rules are tried.
 COMMANDS: tuple[type[AgileCommand], ...] = (HashlibToAgile, HmacToAgile, AeadToAgile, HkdfToAgile,
                                             SignaturesToAgile, RsaOaepToAgile, PycaHashToAgile,
-                                            PycryptodomeToAgile)
-COMMANDS += (PycryptodomeRsaToAgile, PycryptodomeAeadToAgile)
+                                            PycryptodomeToAgile, FernetToAgile,
+                                            Pbkdf2ToAgile, PycryptodomeRsaToAgile,
+                                            PycryptodomeAeadToAgile)
 
 
 class MigrateToAgile(AgileCommand):
     DESCRIPTION = ("All agile migrate rewrites (hashlib, hmac, pyca Hash/HMAC, AEAD, HKDF, "
-                   "signatures, RSA-OAEP, PyCryptodome hashes/HMAC, PKCS1_OAEP, pkcs1_15/pss, "
-                   "AES-GCM) in one pass.")
+                   "signatures, RSA-OAEP, PyCryptodome hashes/HMAC, Fernet, PBKDF2, PyCryptodome "
+                   "PKCS1_OAEP, pkcs1_15/pss, AES-GCM) in one pass.")
     RULES = tuple(rule for command in COMMANDS for rule in command.RULES)
     TRIGGERS = tuple(dict.fromkeys(t for command in COMMANDS for t in command.TRIGGERS))
     BLOCK_RULES = tuple(rule for command in COMMANDS for rule in command.BLOCK_RULES)

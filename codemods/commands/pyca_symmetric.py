@@ -17,7 +17,7 @@ from ..scanner._resolve import find_arg
 from ._base import AgileCommand, Outcome, Rewritten, Skipped
 from ._build import byte_length, hash_token, keyword, only_args, positional, raw_call, stable, with_hash
 
-__all__ = ["AeadToAgile", "HkdfToAgile"]
+__all__ = ["AeadToAgile", "HkdfToAgile", "ctor_args", "receiver"]
 
 _AEAD = "cryptography.hazmat.primitives.ciphers.aead."
 _HKDF = "cryptography.hazmat.primitives.kdf.hkdf.HKDF"
@@ -39,7 +39,7 @@ def receiver(cmd: AgileCommand, original: cst.Call, methods: tuple[str, ...]
     return None
 
 
-def _ctor_args(inline: cst.Call | None, updated: cst.Call, ctor: cst.Call) -> list[cst.Arg]:
+def ctor_args(inline: cst.Call | None, updated: cst.Call, ctor: cst.Call) -> list[cst.Arg]:
     """The constructor's arguments as they are now (updated when inline, original otherwise)."""
     if inline is None:
         return list(updated.func.value.args)  # type: ignore[attr-defined]
@@ -80,7 +80,7 @@ class _AeadCall:
             alg = cmd.registry_algorithm("ChaCha20-Poly1305", "aead")
         if isinstance(alg, str):
             return Skipped(alg)
-        key_arg = cst.Arg(value=_ctor_args(via_name, updated, ctor)[0].value)
+        key_arg = cst.Arg(value=ctor_args(via_name, updated, ctor)[0].value)
         args = [key_arg, *(positional(a) for a in updated.args)]
         policy = cmd.policy_for(alg)
         imports = (ctor.func,) if via_name is None else ()
@@ -102,7 +102,7 @@ class _HkdfDerive:
         why = only_args(ctor.args, slots) or only_args(original.args, [(0, "key_material")])
         if why is not None:
             return Skipped(why)
-        current = _ctor_args(via_name, updated, ctor)
+        current = ctor_args(via_name, updated, ctor)
         read = {name: find_arg(ctor.args, pos, name) for pos, name in slots}
         if read["algorithm"] is None or read["length"] is None or len(original.args) != 1:
             return Skipped("algorithm, length or key material missing")

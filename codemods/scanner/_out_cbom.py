@@ -21,7 +21,7 @@ def _primitive(kind: str, algorithm: str) -> str:
     found = descriptor(algorithm)
     if found is not None:
         return {Family.KEM: "kem", Family.KEY_AGREEMENT: "key-agree", Family.PKE: "pke",
-                Family.HPKE: "pke", Family.SIGNATURE: "signature", Family.AEAD: "ae",
+                Family.HPKE: "pke", Family.SIGNATURE: "signature", Family.AEAD: "ae", Family.TOKEN: "ae",
                 Family.CIPHER: "block-cipher", Family.KDF: "kdf", Family.PASSWORD_HASH: "kdf",
                 Family.HASH: "hash", Family.MAC: "mac"}[found.family]
     last = kind.rsplit("-", 1)[-1]
