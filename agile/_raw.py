@@ -252,6 +252,13 @@ class _Raw:
         audit.emit("raw.decrypt_detached", pol.name, alg.name, prov, None)
         return out
 
+    def random_nonce(self, size: int = 12) -> bytes:
+        """``size`` fresh random bytes for a nonce (12 to 128), as PyCryptodome's GCM draws 16
+        when given none."""
+        if not isinstance(size, int) or not 12 <= size <= 128:
+            raise InvalidArgument("size must be 12 to 128 bytes")
+        return os.urandom(size)
+
     def seal(self, key: SecretKey | Buffer, data: Buffer, aad: Buffer | None = None, *,
              policy: str = "default") -> bytes:
         """nonce||ciphertext||tag with a fresh random 12-byte nonce."""

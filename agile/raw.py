@@ -27,6 +27,7 @@ fernet_encrypt = _raw.fernet_encrypt
 fernet_decrypt = _raw.fernet_decrypt
 encrypt_detached = _raw.encrypt_detached
 decrypt_detached = _raw.decrypt_detached
+random_nonce = _raw.random_nonce
 
 __all__ = [
     "decapsulate",
@@ -46,6 +47,7 @@ __all__ = [
     "pbkdf2",
     "pke_decrypt",
     "pke_encrypt",
+    "random_nonce",
     "seal",
     "sign",
     "verify",

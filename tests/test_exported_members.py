@@ -31,7 +31,7 @@ def test_raw_surface() -> None:
         "decapsulate", "decrypt", "encapsulate", "encrypt", "exchange", "hash", "hkdf", "hmac",
         "open", "pke_decrypt", "pke_encrypt", "seal", "sign", "verify", "verify_hmac",
         "pbkdf2", "verify_pbkdf2", "fernet_generate_key", "fernet_encrypt", "fernet_decrypt",
-        "decrypt_detached", "encrypt_detached",
+        "decrypt_detached", "encrypt_detached", "random_nonce",
     }
 
 

@@ -87,6 +87,8 @@ class Rewritten:
     settings: tuple[tuple[str, int], ...] = ()
     #: Likewise for objects passed as arguments (``sign(h)`` re-reads ``h = SHA256.new(data)``).
     replaces_arguments: bool = False
+    #: Block rules: statements to put before the replacement (a nonce the old object drew).
+    statements_before: tuple[cst.SimpleStatementLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,14 @@ class BlockRule(Protocol):
 
     def __call__(self, cmd: AgileCommand, body: Sequence[cst.BaseStatement]
                  ) -> list[tuple[int, int, cst.SimpleStatementLine | Skipped, Rewritten | None]]:
+        ...
+
+
+class AttributeRule(Protocol):
+    """Replaces an attribute read that a rewrite made stale (``cipher.nonce``); None: not its
+    case."""
+
+    def __call__(self, cmd: AgileCommand, original: cst.Attribute) -> cst.BaseExpression | None:
         ...
 
 
@@ -198,6 +208,8 @@ class AgileCommand(VisitorBasedCodemodCommand):
     RULES: ClassVar[tuple[CallRule, ...]] = ()
     #: Rules over runs of statements (``h = Hash(...); h.update(x); h.finalize()``).
     BLOCK_RULES: ClassVar[tuple[BlockRule, ...]] = ()
+    #: Rules over attribute reads of objects a rewrite removed.
+    ATTRIBUTE_RULES: ClassVar[tuple[AttributeRule, ...]] = ()
     #: Top-level modules whose import makes the command worth running (the driver's pre-filter).
     TRIGGERS: ClassVar[tuple[str, ...]] = ()
     #: Also report every crypto call the scanner finds that no rule rewrote or skipped.
@@ -364,6 +376,14 @@ class AgileCommand(VisitorBasedCodemodCommand):
                              for n in a.node.names))
                 for scope in scopes for a in scope.assignments["agile"])
         return self._agile_taken
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute
+                        ) -> cst.BaseExpression:
+        for rule in self.ATTRIBUTE_RULES:
+            replacement = rule(self, original_node)
+            if replacement is not None:
+                return replacement
+        return updated_node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         self._purpose_at = original_node
@@ -537,7 +557,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         if not self.BLOCK_RULES or len(kept) != len(updated):
             return out
         index = {k: n for n, k in enumerate(kept)}
-        replaced: list[tuple[int, int, cst.SimpleStatementLine]] = []
+        replaced: list[tuple[int, int, list[cst.SimpleStatementLine]]] = []
         for rule in self.BLOCK_RULES:
             self._purpose_at = None  # each block rule names the statement it rewrites
             for first, last, result, rewritten in rule(self, original):
@@ -562,9 +582,10 @@ class AgileCommand(VisitorBasedCodemodCommand):
                 self._state.add_agile = True
                 for expr in rewritten.imports:
                     self._schedule_import_removal(expr)
-                replaced.append((index[first], index[last], result))
-        for first, last, statement in sorted(replaced, reverse=True):
-            out[first:last + 1] = [statement]
+                replaced.append((index[first], index[last],
+                                 [*rewritten.statements_before, result]))
+        for first, last, statements in sorted(replaced, key=lambda r: r[0], reverse=True):
+            out[first:last + 1] = statements
         return out
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,

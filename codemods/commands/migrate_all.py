@@ -31,4 +31,5 @@ class MigrateToAgile(AgileCommand):
     RULES = tuple(rule for command in COMMANDS for rule in command.RULES)
     TRIGGERS = tuple(dict.fromkeys(t for command in COMMANDS for t in command.TRIGGERS))
     BLOCK_RULES = tuple(rule for command in COMMANDS for rule in command.BLOCK_RULES)
+    ATTRIBUTE_RULES = tuple(rule for command in COMMANDS for rule in command.ATTRIBUTE_RULES)
     REPORT_UNHANDLED = True

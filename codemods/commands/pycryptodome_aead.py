@@ -6,12 +6,16 @@ aad, policy="aes-256-gcm")``; likewise ``decrypt_and_verify(ct, tag)`` (a failur
 ValueError), the split forms ``ct = cipher.encrypt(data); tag = cipher.digest()`` and
 ``pt = cipher.decrypt(ct); cipher.verify(tag)``, and the inline ``AES.new(...).encrypt_and_digest(
 data)``. The cipher must be a fresh object used for exactly that one operation, in consecutive
-statements; key size (16 or 32 bytes) and nonce length (12 to 128 bytes) must be visible, and
-``mac_len`` 16 or absent. Other AES modes are left, with the reason.
+statements (or, through a variable, for its one operation anywhere below, ``try:`` included);
+key size (16 or 32 bytes) and nonce length (12 to 128 bytes) must be visible, and ``mac_len`` 16
+or absent. Without a nonce, PyCryptodome draws 16 random bytes that the code reads afterwards
+from ``cipher.nonce``: the run becomes ``cipher_nonce = agile.raw.random_nonce(16)`` plus the
+operation, and those reads become ``cipher_nonce``. Other AES modes are left, with the reason.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -42,7 +46,7 @@ _Operation = tuple[int, str, list[cst.BaseExpression], list[cst.Call],
 @dataclass(frozen=True)
 class _Gcm:
     key: cst.BaseExpression
-    nonce: cst.BaseExpression
+    nonce: cst.BaseExpression | None  # None: PyCryptodome draws 16 random bytes
     policy: str
     algorithm: str
 
@@ -56,18 +60,23 @@ def _mode(cmd: AgileCommand, ctor: cst.Call) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _gcm(cmd: AgileCommand, ctor: cst.Call, at: cst.CSTNode | None = None) -> _Gcm | str:
+_NO_NONCE = ("no nonce given: PyCryptodome draws a random 16-byte nonce that the code reads from "
+             "cipher.nonce; pass nonce=get_random_bytes(16) explicitly to migrate it")
+
+
+def _gcm(cmd: AgileCommand, ctor: cst.Call, at: cst.CSTNode | None = None,
+         drawn: bool = False) -> _Gcm | str:
     """What an ``AES.new(key, AES.MODE_GCM, ...)`` pins, or why it cannot be rewritten; the
-    policy is named after the purpose of the code at ``at`` (default: the call being left)."""
+    policy is named after the purpose of the code at ``at`` (default: the call being left).
+    ``drawn``: a missing nonce is fine (the caller replaces the one PyCryptodome draws)."""
     why = only_args(ctor.args, [(0, "key"), (1, "mode"), (2, "nonce"), (None, "mac_len")])
     if why is not None:
         return why
     key, nonce = find_arg(ctor.args, 0, "key"), find_arg(ctor.args, 2, "nonce")
     if key is None:
         return "no key given to AES.new()"
-    if nonce is None:
-        return ("no nonce given: PyCryptodome draws a random 16-byte nonce that the code reads "
-                "from cipher.nonce; pass nonce=get_random_bytes(16) explicitly to migrate it")
+    if nonce is None and not drawn:
+        return _NO_NONCE
     mac_len = find_arg(ctor.args, None, "mac_len")
     if mac_len is not None and cmd.resolver.value(mac_len.value).literal != 16:
         return "mac_len is not 16: agile's AES-GCM tags are 16 bytes"
@@ -76,13 +85,14 @@ def _gcm(cmd: AgileCommand, ctor: cst.Call, at: cst.CSTNode | None = None) -> _G
         return ("AES-192-GCM is not in agile's registry" if size == 24 else
                 "the AES key size is not visible in the source (16 or 32 bytes needed to pin "
                 "AES-128-GCM or AES-256-GCM)")
-    length = byte_length(cmd, nonce.value)
+    length = 16 if nonce is None else byte_length(cmd, nonce.value)
     if length is None or not 12 <= length <= 128:
         return "the nonce length is not visibly 12 to 128 bytes"
     alg = cmd.registry_algorithm(f"AES-{size * 8}-GCM", "aead")
     if isinstance(alg, str):
         return alg
-    return _Gcm(key.value, nonce.value, cmd.policy_for(alg, at=at), alg.name)
+    return _Gcm(key.value, None if nonce is None else nonce.value, cmd.policy_for(alg, at=at),
+                alg.name)
 
 
 def _imports(ctor: cst.Call) -> tuple[cst.BaseExpression, ...]:
@@ -92,6 +102,7 @@ def _imports(ctor: cst.Call) -> tuple[cst.BaseExpression, ...]:
 
 
 def _args(gcm: _Gcm, values: Sequence[cst.BaseExpression]) -> list[cst.Arg]:
+    assert gcm.nonce is not None
     return [cst.Arg(gcm.key), cst.Arg(gcm.nonce), *(cst.Arg(v) for v in values)]
 
 
@@ -188,7 +199,8 @@ class _GcmCall:
         count = 1 if method == "encrypt_and_digest" else 2
         if via_name is not None:
             # through a variable: only this one use, else the block rule decides and reports
-            if isinstance(gcm, str) or not _single_use(cmd, ctor, original) or not all(
+            if isinstance(gcm, str) or gcm.nonce is None or not _single_use(
+                    cmd, ctor, original) or not all(
                     _fixed(cmd, e, original, ctor) for e in (gcm.key, gcm.nonce)) or \
                     only_args(original.args, [(i, None) for i in range(count)]) or \
                     len(original.args) != count:
@@ -208,6 +220,64 @@ class _GcmCall:
                         gcm.policy)
         return Rewritten(call, "aead", gcm.algorithm, gcm.policy,
                          _imports(ctor) if via_name is None else (), replaces_receiver=True)
+
+
+def _nonce_name(cipher: str) -> str:
+    return f"{cipher}_nonce"
+
+
+def _drawn_nonce(cmd: AgileCommand, cipher: str, reads: Sequence[cst.CSTNode],
+                 body: Sequence[cst.BaseStatement], last: int, function: str
+                 ) -> str | Skipped:
+    """The name for the nonce PyCryptodome would have drawn, when every other use of the
+    cipher is a ``cipher.nonce`` read after the encryption, in the same scope; else why not."""
+    if function != "encrypt_detached":
+        return Skipped(_NO_NONCE)
+    name = _nonce_name(cipher)
+    if re.search(rf"\b{name}\b", cmd.resolver.module.code):
+        return Skipped(f"{_NO_NONCE} (the name {name} is taken)")
+    after = {id(stmt) for stmt in body[last + 1:]}
+    for node in reads:
+        attribute = cmd.parent(node)
+        if not (isinstance(attribute, cst.Attribute) and attribute.attr.value == "nonce"):
+            return Skipped(_NO_NONCE)
+        holder = cmd.parent(attribute)
+        if (isinstance(holder, cst.Call) and holder.func is attribute) or \
+                isinstance(holder, cst.AssignTarget | cst.AugAssign | cst.Del):
+            return Skipped(_NO_NONCE)
+        if cmd.get_metadata(ScopeProvider, node, None) is not cmd.get_metadata(
+                ScopeProvider, body[last], None):
+            return Skipped(f"{_NO_NONCE} (cipher.nonce is read in another scope)")
+        statement: cst.CSTNode | None = attribute
+        while statement is not None and id(statement) not in after and statement not in body:
+            statement = cmd.parent(statement)
+        if statement is None or id(statement) not in after:
+            return Skipped(f"{_NO_NONCE} (cipher.nonce is read before the encryption)")
+    return name
+
+
+class _StaleNonce:
+    """``cipher.nonce`` after the GCM run drew it: the drawn nonce's name."""
+
+    def __call__(self, cmd: AgileCommand, original: cst.Attribute) -> cst.BaseExpression | None:
+        if original.attr.value != "nonce" or not isinstance(original.value, cst.Name):
+            return None
+        scope = cmd.get_metadata(ScopeProvider, original.value, None)
+        bindings = list(scope[original.value.value]) if scope is not None else []
+        if len(bindings) != 1 or not isinstance(bindings[0], Assignment):
+            return None
+        target = bindings[0].node
+        assign_target = cmd.parent(target)
+        assign = cmd.parent(assign_target) if assign_target is not None else None
+        statement = cmd.parent(assign) if isinstance(assign, cst.Assign) else None
+        block = cmd.parent(statement) if statement is not None else None
+        body = list(getattr(block, "body", ()))
+        if statement is None or statement not in body:
+            return None
+        found = _GcmRun()._at(cmd, body, body.index(statement))
+        if found is None or found[3] is None or not found[3].statements_before:
+            return None
+        return cst.Name(_nonce_name(original.value.value))
 
 
 class _GcmRun:
@@ -247,7 +317,7 @@ class _GcmRun:
             aad.append(update.args[0].value)
             uses.append(update)
             j += 1
-        gcm = _gcm(cmd, ctor, at=body[min(j, len(body) - 1)])
+        gcm = _gcm(cmd, ctor, at=body[min(j, len(body) - 1)], drawn=True)
         shape = self._operation(cmd, body, j, name)
         if isinstance(gcm, str) or shape is None:
             return i, i if shape is None else shape[0], Skipped(
@@ -257,15 +327,32 @@ class _GcmRun:
         scope = cmd.get_metadata(ScopeProvider, assign.targets[0].target, None)
         bindings = list(scope[name]) if scope is not None else []
         if len(bindings) != 1 or not isinstance(bindings[0], Assignment) or \
-                name in cmd.declared_global_or_nonlocal or \
-                {id(a.node) for a in bindings[0].references} != {id(c.func.value) for c in uses}:  # type: ignore[attr-defined]
+                name in cmd.declared_global_or_nonlocal:
+            return i, last, Skipped("the GCM cipher's name is bound more than once"), None
+        others = [a.node for a in bindings[0].references
+                  if id(a.node) not in {id(c.func.value) for c in uses}]  # type: ignore[attr-defined]
+        first_stmt = body[i]
+        assert isinstance(first_stmt, cst.SimpleStatementLine)
+        before: tuple[cst.SimpleStatementLine, ...] = ()
+        if gcm.nonce is None:
+            drawn = _drawn_nonce(cmd, name, others, body, last, function)
+            if isinstance(drawn, Skipped):
+                return i, last, drawn, None
+            gcm = _Gcm(gcm.key, cst.Name(drawn), gcm.policy, gcm.algorithm)
+            draw = cst.Call(func=cst.Attribute(cst.Attribute(cst.Name("agile"), cst.Name("raw")),
+                                               cst.Name("random_nonce")),
+                            args=[cst.Arg(cst.Integer("16"))])
+            before = (cst.SimpleStatementLine(
+                body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(drawn))], value=draw)],
+                leading_lines=first_stmt.leading_lines),)
+        elif others:
             return i, last, Skipped("the GCM cipher object is used elsewhere too (a second "
                                     "operation, or its nonce or tag read later)"), None
         call = raw_call(function, _args(gcm, [*values, *_aad(aad)]), gcm.policy)
-        first_stmt = body[i]
-        assert isinstance(first_stmt, cst.SimpleStatementLine)
-        statement = build(call).with_changes(leading_lines=first_stmt.leading_lines)
-        rewritten = Rewritten(call, "aead", gcm.algorithm, gcm.policy, _imports(ctor))
+        statement = build(call).with_changes(
+            leading_lines=() if before else first_stmt.leading_lines)
+        rewritten = Rewritten(call, "aead", gcm.algorithm, gcm.policy, _imports(ctor),
+                              statements_before=before)
         return i, last, statement, rewritten
 
     @staticmethod
@@ -329,4 +416,5 @@ class PycryptodomeAeadToAgile(AgileCommand):
                    "agile.raw.encrypt_detached/decrypt_detached.")
     RULES = (_AesNew(), _GcmCall())
     BLOCK_RULES = (_GcmRun(),)
+    ATTRIBUTE_RULES = (_StaleNonce(),)
     TRIGGERS = ("Crypto", "Cryptodome")

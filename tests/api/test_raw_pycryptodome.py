@@ -150,3 +150,12 @@ def test_converted_keys_are_cached_per_object_and_released() -> None:
     del key
     gc.collect()
     assert ident not in _foreign_keys._CACHE
+
+
+def test_random_nonce(ctx: agile.Context) -> None:
+    first, second = ctx.raw.random_nonce(16), ctx.raw.random_nonce(16)
+    assert len(first) == len(second) == 16 and first != second
+    assert len(agile.raw.random_nonce()) == 12
+    for size in (8, 129, 16.0):
+        with pytest.raises(InvalidArgument, match="12 to 128"):
+            ctx.raw.random_nonce(size)  # type: ignore[arg-type]

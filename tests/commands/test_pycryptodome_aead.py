@@ -66,6 +66,16 @@ SOURCE = D('''
             return cipher.decrypt_and_verify(ciphertext, tag)
         except ValueError:
             return "rejected"
+
+
+    def seal_drawn(data):
+        cipher = AES.new(KEY, AES.MODE_GCM)
+        ciphertext, tag = cipher.encrypt_and_digest(data)
+        return cipher.nonce + tag + ciphertext
+
+
+    def open_drawn(blob):
+        return unseal_split(blob[:16], blob[32:], blob[16:32])
 ''')
 MIGRATED = D('''
     from Crypto.Random import get_random_bytes
@@ -111,6 +121,16 @@ MIGRATED = D('''
             return agile.raw.decrypt_detached(KEY, nonce[:12], ciphertext, tag, policy="aes-256-gcm")
         except ValueError:
             return "rejected"
+
+
+    def seal_drawn(data):
+        cipher_nonce = agile.raw.random_nonce(16)
+        ciphertext, tag = agile.raw.encrypt_detached(KEY, cipher_nonce, data, policy="aes-256-gcm")
+        return cipher_nonce + tag + ciphertext
+
+
+    def open_drawn(blob):
+        return unseal_split(blob[:16], blob[32:], blob[16:32])
 ''')
 
 
@@ -165,7 +185,7 @@ class TestPycryptodomeAeadToAgile(CodemodTest):
 
             def f(data, key, nonce):
                 a = AES.new(KEY, AES.MODE_GCM)
-                ct, tag = a.encrypt_and_digest(data)
+                pt = a.decrypt_and_verify(data, data)
                 b = AES.new(KEY, AES.MODE_GCM, nonce=os.urandom(12), mac_len=12)
                 b.encrypt_and_digest(data)
                 c = AES.new(os.urandom(24), AES.MODE_GCM, nonce=os.urandom(12))
@@ -179,7 +199,7 @@ class TestPycryptodomeAeadToAgile(CodemodTest):
                 g.encrypt(data)
                 h = AES.new(KEY, AES.MODE_CBC, iv=os.urandom(16))
                 i = AES.new(KEY, AES.MODE_EAX, nonce=os.urandom(16))
-                return a.nonce, ct, tag, h, i
+                return a.nonce, pt, h, i
         """
         self.assertCodemod(code, code, expected_warnings=[
             "line 20: PyCryptodome AES cipher left unchanged: AES-CBC is unauthenticated: agile "
@@ -251,6 +271,51 @@ class TestPycryptodomeAeadToAgile(CodemodTest):
                    "encrypt_and_digest/decrypt_and_verify (or encrypt+digest, decrypt+verify)")
         self.assertCodemod(before, after, expected_warnings=[f"line 18: {warning}"])
         self.assertCodemod(after, after, expected_warnings=[f"line 16: {warning}"])
+
+    def test_nonce_drawn_by_pycryptodome(self) -> None:
+        before = """
+            from Crypto.Cipher import AES
+            from Crypto.Random import get_random_bytes
+
+            KEY = get_random_bytes(32)
+
+            def seal(data, aad):
+                # PyCryptodome draws the nonce
+                cipher = AES.new(KEY, AES.MODE_GCM)
+                cipher.update(aad)
+                ciphertext, tag = cipher.encrypt_and_digest(data)
+                return cipher.nonce + tag + ciphertext
+
+            def early(data):
+                cipher = AES.new(KEY, AES.MODE_GCM)
+                ciphertext = cipher.encrypt(data)
+                print(cipher.nonce)
+                return ciphertext, cipher.digest()
+        """
+        after = """
+            from Crypto.Cipher import AES
+            from Crypto.Random import get_random_bytes
+            import agile
+
+            KEY = get_random_bytes(32)
+
+            def seal(data, aad):
+                # PyCryptodome draws the nonce
+                cipher_nonce = agile.raw.random_nonce(16)
+                ciphertext, tag = agile.raw.encrypt_detached(KEY, cipher_nonce, data, aad, policy="aes-256-gcm")
+                return cipher_nonce + tag + ciphertext
+
+            def early(data):
+                cipher = AES.new(KEY, AES.MODE_GCM)
+                ciphertext = cipher.encrypt(data)
+                print(cipher.nonce)
+                return ciphertext, cipher.digest()
+        """  # noqa: E501
+        warning = ("line 14: PyCryptodome AES-GCM encrypt/decrypt left unchanged: the GCM cipher "
+                   "is not used as one straight run of new(), update(aad)..., and one "
+                   "encrypt_and_digest/decrypt_and_verify (or encrypt+digest, decrypt+verify)")
+        self.assertCodemod(before, after, expected_warnings=[warning])
+        self.assertCodemod(after, after, expected_warnings=[warning])
 
     def test_policy_named_after_the_purpose(self) -> None:
         before = """
@@ -326,3 +391,7 @@ def test_behaviour_is_byte_identical(both_sides: Namespaces, run: int) -> None:
         after["unseal_split"](blob, split[0], bad_tag)
     cipher = AES.new(key, AES.MODE_GCM, nonce=blob[:16])
     assert cipher.decrypt_and_verify(*after["one_shot"](data, blob)) == data
+    # a nonce PyCryptodome drew: random on both sides, same 16-byte layout, readable across
+    old_blob, new_blob = before["seal_drawn"](data), after["seal_drawn"](data)
+    assert len(old_blob) == len(new_blob) == 32 + len(data) and old_blob[:16] != new_blob[:16]
+    assert after["open_drawn"](old_blob) == before["open_drawn"](new_blob) == data
