@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidKey as _PycaInvalidKey
 from cryptography.exceptions import InvalidSignature as _PycaInvalidSignature
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import InvalidToken as _FernetInvalidToken
+from cryptography.hazmat.primitives import serialization as _serialization
 
 from . import algorithms, audit
 from ._foreign_keys import agile_key, is_pycryptodome_key
@@ -64,6 +65,20 @@ class RawFernetKeyError(InvalidKey, ValueError):
 
 class RawPasswordMismatch(InvalidPassword, _PycaInvalidKey):
     """PBKDF2 verification failed: agile's InvalidPassword that is also pyca's InvalidKey."""
+
+
+class RawKeyLoadError(InvalidKey, ValueError):
+    """A key could not be loaded: agile's InvalidKey that is also the ValueError pyca raises."""
+
+
+class RawKeyPasswordError(InvalidKey, TypeError):
+    """A password was given for a plain key or is missing for an encrypted one: agile's
+    InvalidKey that is also the TypeError pyca raises."""
+
+
+#: The policy slots whose algorithms use asymmetric keys agile.raw can generate and load.
+_KEY_SLOTS = frozenset({Family.SIGNATURE.value, Family.PKE.value, Family.KEY_AGREEMENT.value,
+                        Family.KEM.value})
 
 
 class RawDetachedDecryptionFailed(DecryptionFailed, InvalidTag, ValueError):
@@ -444,3 +459,82 @@ class _Raw:
             raise RawInvalidToken() from None
         audit.emit("raw.fernet_decrypt", pol.name, alg.name, prov, None)
         return out
+
+    # -- keys: generated and loaded by policy, as the pyca objects the replaced calls return ---
+    def _key_slot(self, pol: Policy, slot: str) -> Family:
+        family = Family(slot) if slot in _KEY_SLOTS else None
+        if family is None:
+            raise InvalidArgument(f"slot must be one of {', '.join(sorted(_KEY_SLOTS))}, "
+                                  f"not {slot!r}")
+        return family
+
+    def generate_private_key(self, *, policy: str = "default", slot: str = "signature",
+                             rsa_bits: int | None = None) -> Any:
+        """A new pyca private key of the type the policy's ``slot`` algorithm uses (RSA with
+        exponent 65537, the algorithm's curve, Ed25519, X25519, ML-DSA...), as
+        ``rsa.generate_private_key(...)`` / ``Ed25519PrivateKey.generate()`` return it.
+
+        ``rsa_bits``: the modulus size this call asks for when the algorithm is RSA (default:
+        the policy's ``rsa_bits``); ignored for other key types, so the policy can move on."""
+        pol = self._policy(policy)
+        alg = pol.algorithm(self._key_slot(pol, slot))
+        pyca = self._ctx._provider(pol, alg)
+        if pyca.name != "pyca":
+            raise PolicyViolation(f"agile.raw keys are pyca key objects; policy {pol.name!r} "
+                                  f"runs {alg.name} on provider {pyca.name}")
+        bits = (rsa_bits or pol.rsa_bits) if alg.key_type == "RSA" else None
+        key = PrivateKey.generate(str(alg.key_type), provider="pyca", key_bits=bits)
+        self._ctx._check_key_bits(pol, alg, key)
+        audit.emit("raw.generate_private_key", pol.name, alg.name, pyca.name, key.kid)
+        return key.native_for(pyca)
+
+    def _admit(self, pol: Policy, family: Family, key: PrivateKey | PublicKey) -> None:
+        """Reject a loaded key the policy's ``family`` slot cannot use (before it is used)."""
+        alg = _reading_algorithm(pol, family, key.key_type)
+        self._ctx._check_key_bits(pol, alg, key)
+        audit.emit("raw.load_key", pol.name, alg.name, "pyca", key.kid)
+
+    def _load(self, loader: Any, args: tuple[Any, ...], policy: str, slot: str,
+              private: bool) -> Any:
+        pol = self._policy(policy)
+        family = self._key_slot(pol, slot)
+        try:
+            native = loader(*args)
+        except TypeError as exc:  # a password given for a plain key, or none for an encrypted one
+            raise RawKeyPasswordError(f"cannot load the key: {exc}") from None
+        except ValueError:
+            raise RawKeyLoadError("not a valid key in this encoding, or a wrong password"
+                                  ) from None
+        except Exception as exc:  # pyca's UnsupportedAlgorithm for an unknown key type
+            raise RawKeyLoadError(f"cannot load the key: {type(exc).__name__}") from None
+        wrapped = PrivateKey.from_cryptography(native) if private else public_from_cryptography(
+            native)
+        self._admit(pol, family, wrapped)
+        return native
+
+    def load_pem_private_key(self, data: Buffer, password: Buffer | None = None, *,
+                             policy: str = "default", slot: str = "signature") -> Any:
+        """``serialization.load_pem_private_key(data, password)`` that refuses a key the
+        policy's ``slot`` does not accept (PolicyViolation)."""
+        return self._load(_serialization.load_pem_private_key,
+                          (bytes(data), None if password is None else bytes(password)),
+                          policy, slot, True)
+
+    def load_der_private_key(self, data: Buffer, password: Buffer | None = None, *,
+                             policy: str = "default", slot: str = "signature") -> Any:
+        """``serialization.load_der_private_key(data, password)``, policy-checked."""
+        return self._load(_serialization.load_der_private_key,
+                          (bytes(data), None if password is None else bytes(password)),
+                          policy, slot, True)
+
+    def load_pem_public_key(self, data: Buffer, *, policy: str = "default",
+                            slot: str = "signature") -> Any:
+        """``serialization.load_pem_public_key(data)``, policy-checked."""
+        return self._load(_serialization.load_pem_public_key, (bytes(data),), policy, slot,
+                          False)
+
+    def load_der_public_key(self, data: Buffer, *, policy: str = "default",
+                            slot: str = "signature") -> Any:
+        """``serialization.load_der_public_key(data)``, policy-checked."""
+        return self._load(_serialization.load_der_public_key, (bytes(data),), policy, slot,
+                          False)

@@ -25,6 +25,11 @@ verify_pbkdf2 = _raw.verify_pbkdf2
 fernet_generate_key = _raw.fernet_generate_key
 fernet_encrypt = _raw.fernet_encrypt
 fernet_decrypt = _raw.fernet_decrypt
+generate_private_key = _raw.generate_private_key
+load_pem_private_key = _raw.load_pem_private_key
+load_der_private_key = _raw.load_der_private_key
+load_pem_public_key = _raw.load_pem_public_key
+load_der_public_key = _raw.load_der_public_key
 encrypt_detached = _raw.encrypt_detached
 decrypt_detached = _raw.decrypt_detached
 random_nonce = _raw.random_nonce
@@ -40,9 +45,14 @@ __all__ = [
     "fernet_decrypt",
     "fernet_encrypt",
     "fernet_generate_key",
+    "generate_private_key",
     "hash",
     "hkdf",
     "hmac",
+    "load_der_private_key",
+    "load_der_public_key",
+    "load_pem_private_key",
+    "load_pem_public_key",
     "open",
     "pbkdf2",
     "pke_decrypt",

@@ -31,6 +31,8 @@ def test_raw_surface() -> None:
         "decapsulate", "decrypt", "encapsulate", "encrypt", "exchange", "hash", "hkdf", "hmac",
         "open", "pke_decrypt", "pke_encrypt", "seal", "sign", "verify", "verify_hmac",
         "pbkdf2", "verify_pbkdf2", "fernet_generate_key", "fernet_encrypt", "fernet_decrypt",
+        "generate_private_key", "load_pem_private_key", "load_der_private_key",
+        "load_pem_public_key", "load_der_public_key",
         "decrypt_detached", "encrypt_detached", "random_nonce",
     }
 
@@ -52,7 +54,7 @@ def test_codemods_migrate_surfaces() -> None:
 
     assert set(codemods.commands.__all__) == {
         "COMMANDS", "NAMINGS", "REVIEW_MARK", "SITES_KEY", "AeadToAgile", "AgileCommand",
-        "Disambiguation", "FernetToAgile", "HashlibToAgile", "Pbkdf2ToAgile",
+        "Disambiguation", "FernetToAgile", "HashlibToAgile", "KeysToAgile", "Pbkdf2ToAgile",
         "HkdfToAgile", "HmacToAgile", "MigrateToAgile", "PycaHashToAgile", "PycryptodomeToAgile",
         "RsaOaepToAgile",
         "Site",

@@ -14,6 +14,7 @@ from .migrate_all import COMMANDS, MigrateToAgile
 from .pbkdf2 import Pbkdf2ToAgile
 from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
 from .pyca_hash import PycaHashToAgile
+from .pyca_keys import KeysToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
 from .pycryptodome import PycryptodomeToAgile
 from .pycryptodome_aead import PycryptodomeAeadToAgile
@@ -31,6 +32,7 @@ __all__ = [
     "HashlibToAgile",
     "HkdfToAgile",
     "HmacToAgile",
+    "KeysToAgile",
     "MigrateToAgile",
     "Pbkdf2ToAgile",
     "PycaHashToAgile",
