@@ -97,10 +97,10 @@ def migrate_command(paths: tuple[str, ...], dry_run: bool, check: bool, annotate
     Handled: hashlib digests, hmac.new/hmac.digest, pyca hashes.Hash/hmac.HMAC update-finalize
     runs, pyca AESGCM/ChaCha20Poly1305 encrypt/decrypt, pyca HKDF derive, pyca RSA (PSS,
     PKCS#1 v1.5) / ECDSA / Ed25519 / Ed448 sign and verify and RSA-OAEP encrypt/decrypt on keys
-    whose type is visible, the generation and loading of those keys (under the policy of their
-    uses), Fernet tokens, PBKDF2 (pyca and hashlib), PyCryptodome X.new(data).digest() and
-    HMAC.new(...).digest(), PyCryptodome AES-GCM encrypt/decrypt, PKCS1_OAEP encrypt/decrypt
-    and pkcs1_15/pss sign/verify.
+    whose type is visible, X25519/X448/ECDH exchange, the generation and loading of those keys
+    (under the policy of their uses), Fernet tokens, PBKDF2 (pyca and hashlib), PyCryptodome
+    X.new(data).digest(), HMAC.new(...).digest(), AES-GCM encrypt/decrypt, PKCS1_OAEP
+    encrypt/decrypt and pkcs1_15/pss sign/verify.
 
     \b
     Exit status: 0 ok; 1 error (nothing written); 2 usage error;

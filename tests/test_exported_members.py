@@ -54,7 +54,8 @@ def test_codemods_migrate_surfaces() -> None:
 
     assert set(codemods.commands.__all__) == {
         "COMMANDS", "NAMINGS", "REVIEW_MARK", "SITES_KEY", "AeadToAgile", "AgileCommand",
-        "Disambiguation", "FernetToAgile", "HashlibToAgile", "KeysToAgile", "Pbkdf2ToAgile",
+        "Disambiguation", "ExchangeToAgile", "FernetToAgile", "HashlibToAgile", "KeysToAgile",
+        "Pbkdf2ToAgile",
         "HkdfToAgile", "HmacToAgile", "MigrateToAgile", "PycaHashToAgile", "PycryptodomeToAgile",
         "RsaOaepToAgile",
         "Site",

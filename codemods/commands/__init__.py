@@ -13,6 +13,7 @@ from .hmac_digest import HmacToAgile
 from .migrate_all import COMMANDS, MigrateToAgile
 from .pbkdf2 import Pbkdf2ToAgile
 from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
+from .pyca_exchange import ExchangeToAgile
 from .pyca_hash import PycaHashToAgile
 from .pyca_keys import KeysToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
@@ -28,6 +29,7 @@ __all__ = [
     "AeadToAgile",
     "AgileCommand",
     "Disambiguation",
+    "ExchangeToAgile",
     "FernetToAgile",
     "HashlibToAgile",
     "HkdfToAgile",

@@ -8,6 +8,7 @@ from .hashing import HashlibToAgile
 from .hmac_digest import HmacToAgile
 from .pbkdf2 import Pbkdf2ToAgile
 from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
+from .pyca_exchange import ExchangeToAgile
 from .pyca_hash import PycaHashToAgile
 from .pyca_keys import KeysToAgile
 from .pyca_symmetric import AeadToAgile, HkdfToAgile
@@ -21,13 +22,14 @@ __all__ = ["COMMANDS", "MigrateToAgile"]
 COMMANDS: tuple[type[AgileCommand], ...] = (HashlibToAgile, HmacToAgile, AeadToAgile, HkdfToAgile,
                                             SignaturesToAgile, RsaOaepToAgile, PycaHashToAgile,
                                             PycryptodomeToAgile, FernetToAgile,
-                                            Pbkdf2ToAgile, KeysToAgile, PycryptodomeRsaToAgile,
+                                            Pbkdf2ToAgile, ExchangeToAgile, KeysToAgile,
+                                            PycryptodomeRsaToAgile,
                                             PycryptodomeAeadToAgile)
 
 
 class MigrateToAgile(AgileCommand):
     DESCRIPTION = ("All agile migrate rewrites (hashlib, hmac, pyca Hash/HMAC, AEAD, HKDF, "
-                   "signatures, RSA-OAEP, key generation/loading, PyCryptodome hashes/HMAC, "
+                   "signatures, RSA-OAEP, key agreement, key generation/loading, PyCryptodome hashes/HMAC, "
                    "Fernet, PBKDF2, PyCryptodome PKCS1_OAEP, pkcs1_15/pss, AES-GCM) in one pass.")
     RULES = tuple(rule for command in COMMANDS for rule in command.RULES)
     TRIGGERS = tuple(dict.fromkeys(t for command in COMMANDS for t in command.TRIGGERS))

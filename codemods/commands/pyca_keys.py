@@ -26,6 +26,7 @@ from ..scanner._resolve import find_arg
 from ._base import AgileCommand, Outcome, Rewritten, Skipped
 from ._build import keyword, only_args, raw_call
 from .pyca_asymmetric import RsaOaepToAgile, SignaturesToAgile
+from .pyca_exchange import ExchangeToAgile
 
 __all__ = ["KeysToAgile"]
 
@@ -45,7 +46,7 @@ _LOADERS: dict[str, tuple[list[tuple[int, str]], bool]] = {
 _CRYPTO_METHODS = frozenset({"sign", "verify", "encrypt", "decrypt", "exchange"})
 #: Uses that read the key without depending on which algorithm the policy picks later.
 #: The rules whose rewrite of a use decides the key's policy.
-_USE_RULES = (*SignaturesToAgile.RULES, *RsaOaepToAgile.RULES)
+_USE_RULES = (*SignaturesToAgile.RULES, *RsaOaepToAgile.RULES, *ExchangeToAgile.RULES)
 _NEUTRAL = frozenset({"public_key", "private_bytes", "public_bytes", "key_size", "curve",
                       "private_numbers", "public_numbers", "private_bytes_raw",
                       "public_bytes_raw"})
