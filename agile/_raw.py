@@ -241,10 +241,12 @@ class _Raw:
         pol = self._policy(policy)
         cipher, alg, prov = self._aead(pol, key, writing=True)
         size = len(memoryview(nonce))
-        if size != 12 and not (alg.name.startswith("AES-") and 12 <= size <= 128):
-            raise InvalidArgument(f"nonce must be 12 bytes for {alg.name}"
-                                  if not alg.name.startswith("AES-")
-                                  else "nonce must be 12 to 128 bytes")
+        shortest = alg.nonce_size or 12
+        longest = int(str(alg.params.get("max_nonce_size", shortest)))
+        if not shortest <= size <= longest:
+            raise InvalidArgument(f"nonce must be {shortest} bytes for {alg.name}"
+                                  if longest == shortest
+                                  else f"nonce must be {shortest} to {longest} bytes")
         encrypt = getattr(cipher, "unchecked_encrypt", cipher.encrypt)
         out: bytes = encrypt(nonce, data, aad)
         tag_size = alg.tag_size or 16

@@ -234,15 +234,19 @@ SIGNATURES = [
                  **_tls_sig((0x0201, "rsa_pkcs1_sha1"))}),
 ]
 
+# nonce_size is what agile's envelopes use; max_nonce_size, where larger, what GCM (SP 800-38D,
+# as pyca and PyCryptodome implement it) also accepts: agile.raw's detached calls take up to it.
 AEADS = [
     _alg("AES-128-GCM", Family.AEAD, _CL, _GROVER, 1, "AES-128 in Galois/Counter Mode",
          key_type="AES-128-GCM", oids=("2.16.840.1.101.3.4.1.6",), cose_alg=1, key_size=16,
          nonce_size=12, tag_size=16, standard="SP 800-38D",
-         params={"tls13_cipher_suite": (0x1301, "TLS_AES_128_GCM_SHA256")}),
+         params={"tls13_cipher_suite": (0x1301, "TLS_AES_128_GCM_SHA256"),
+                 "max_nonce_size": 128}),
     _alg("AES-256-GCM", Family.AEAD, _CL, _SAFE, 5, "AES-256 in Galois/Counter Mode",
          key_type="AES-256-GCM", oids=("2.16.840.1.101.3.4.1.46",), cose_alg=3, key_size=32,
          nonce_size=12, tag_size=16, standard="SP 800-38D",
-         params={"tls13_cipher_suite": (0x1302, "TLS_AES_256_GCM_SHA384")}),
+         params={"tls13_cipher_suite": (0x1302, "TLS_AES_256_GCM_SHA384"),
+                 "max_nonce_size": 128}),
     _alg("AES-256-GCM-SIV", Family.AEAD, _CL, _SAFE, 5, "AES-256-GCM-SIV, nonce-misuse resistant",
          key_type="AES-256-GCM-SIV", cose_alg=-65601, key_size=32, nonce_size=12, tag_size=16,
          standard="RFC 8452"),
