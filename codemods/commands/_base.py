@@ -38,7 +38,7 @@ from agile import algorithms
 from agile.algorithms import Algorithm
 from agile.errors import UnknownAlgorithm
 
-from ..scanner._detect import _Detector, _Walker
+from ..scanner._detect import Detector, Walker
 from ..scanner._findings import Finding
 from ..scanner._resolve import Resolver
 from ._imports import ImportAlias, alias_key, finish_imports
@@ -267,7 +267,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
         self._state = _FileState()
         self.context.scratch[SITES_KEY] = self._state.sites
         if self.REPORT_UNHANDLED:
-            walker = _Walker(self.detector)
+            walker = Walker(self.detector)
             node.visit(walker)
             self._state.findings = walker.findings
 
@@ -278,7 +278,7 @@ class AgileCommand(VisitorBasedCodemodCommand):
             wrapper = self.context.wrapper
             if wrapper is None:
                 raise RuntimeError("AgileCommand runs through transform_module()")
-            self._detector = _Detector(wrapper, self.context.filename or "", ())
+            self._detector = Detector(wrapper, self.context.filename or "", ())
         return self._detector
 
     def _report_unhandled(self, first: int, last: int) -> None:

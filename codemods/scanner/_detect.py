@@ -18,7 +18,7 @@ from ._registry import canonical_name
 from ._resolve import MISSING, Resolver, Value, find_arg
 from ._tables import VALUES, Api, Arg
 
-__all__ = ["FLUENT", "TABLE", "detect"]
+__all__ = ["FLUENT", "TABLE", "Detector", "Walker", "detect"]
 
 #: Every library's table, merged: fully-qualified API name -> :class:`Api`.
 TABLE: Mapping[str, Api] = MappingProxyType(
@@ -96,7 +96,7 @@ def render(templates: Sequence[str], params: Mapping[str, Any]) -> str | None:
     return first
 
 
-class _Detector:
+class Detector:
     def __init__(self, wrapper: MetadataWrapper, path: str, lines: Sequence[str]) -> None:
         self.path = path
         self.lines = lines
@@ -446,13 +446,13 @@ def _jsonable(value: Any) -> Any:
     return repr(value)
 
 
-class _Walker(cst.CSTVisitor):
+class Walker(cst.CSTVisitor):
     """Calls (and attribute setters) that match the tables; and stdlib hash functions named
     without being called (``digest = hashlib.sha1``, ``{"digest": hashlib.sha256}``), which are
     uses too: reported where they stand unless a detected call consumes them as an argument, or
     they are assigned to a name that is called or passed to a detected call (reported there)."""
 
-    def __init__(self, detector: _Detector) -> None:
+    def __init__(self, detector: Detector) -> None:
         self.detector = detector
         self.findings: list[Finding] = []
         self._consumed: set[cst.CSTNode] = set()
@@ -517,8 +517,8 @@ def detect(module: cst.Module, path: str, text: str | None = None) -> list[Findi
     """Every finding in ``module`` (parsed from ``text``), in source order."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     lines = (text if text is not None else module.code).splitlines()
-    detector = _Detector(wrapper, path, lines)
-    walker = _Walker(detector)
+    detector = Detector(wrapper, path, lines)
+    walker = Walker(detector)
     wrapper.visit(walker)
     walker.finish()
     # an operation on an object built on the same line (hashlib.sha256(d).hexdigest()) is the
