@@ -15,7 +15,7 @@ __all__ = ["to_json", "to_markdown"]
 def _sites(result: MigrateResult) -> list[dict[str, Any]]:
     return [{"root": f.root, "file": f.path, "line": s.line, "pattern": s.pattern,
              "rewritten": s.rewritten, "policy": s.policy, "slot": s.slot,
-             "algorithm": s.algorithm, "reason": s.reason}
+             "algorithm": s.algorithm, "purpose": s.purpose, "reason": s.reason}
             for f in result.files for s in f.sites]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import subprocess
 import sys
 import textwrap
@@ -11,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 import agile
-from codemods.migrate import migrate
+from codemods.migrate import migrate, to_json
 
 TOKENS_A = textwrap.dedent("""\
     import hashlib
@@ -69,6 +70,10 @@ def test_one_purpose_two_algorithms_get_their_own_names(tmp_path: Path) -> None:
     loaded = agile.load_config(root / "agile.toml")
     assert loaded.policy("token-sha-512").algorithm("hash").name == "SHA-512"
     assert _run(root, EXPR) == EXPECTED
+    sites = json.loads(to_json(result))["sites"]
+    assert {(s["file"], s["policy"], s["purpose"]) for s in sites} == {
+        ("a.py", "token-sha-256", "token"), ("b.py", "token-sha-512", "token"),
+        ("s.py", "session", "session")}
     assert not migrate([str(root)]).changed  # idempotent
 
 
