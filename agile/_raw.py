@@ -96,6 +96,23 @@ _VERIFY_ERRORS: dict[type[Exception], type[RawInvalidSignature]] = {
     _PycaInvalidSignature: RawInvalidSignature, ValueError: RawSignatureValueError}
 
 
+class RawTypeError(InvalidArgument, TypeError):
+    """An argument of the wrong type: agile's InvalidArgument that is also the TypeError
+    hashlib and pyca raise for it."""
+
+
+class RawExchangeFailed(InvalidKey, ValueError):
+    """Key agreement failed (a low-order or invalid peer key): agile's InvalidKey that is also
+    the ValueError pyca raises."""
+
+
+def _bytes_like(value: object, name: str) -> bytes:
+    """``value`` as bytes if it is bytes-like (what hashlib and pyca take), else RawTypeError."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    raise RawTypeError(f"{name} must be bytes-like, not {type(value).__name__}")
+
+
 def _private(key: object) -> PrivateKey:
     if isinstance(key, PrivateKey):
         return key
@@ -365,7 +382,10 @@ class _Raw:
             raise InvalidArgument(f"peer key is {peer.key_type}, expected {key.key_type}")
         provider = self._ctx._provider(pol, alg)
         scheme: Any = provider.scheme(alg.name)
-        out: bytes = scheme.exchange(key.native_for(provider), peer.native_for(provider))
+        try:
+            out: bytes = scheme.exchange(key.native_for(provider), peer.native_for(provider))
+        except InvalidKey as exc:
+            raise RawExchangeFailed(str(exc)) from None
         audit.emit("raw.exchange", pol.name, alg.name, provider.name, key.kid)
         return out
 
@@ -386,7 +406,7 @@ class _Raw:
         if "hash" not in alg.params:  # Argon2id and scrypt have no PRF: not PBKDF2
             raise PolicyViolation(f"policy {pol.name!r} derives passwords with {alg.name}; "
                                   "agile.raw.pbkdf2 needs a PBKDF2-HMAC-* password-hash")
-        if type(iterations) is not int or iterations < 1:
+        if not isinstance(iterations, int) or isinstance(iterations, bool) or iterations < 1:
             raise InvalidArgument("iterations must be a positive integer")
         if pol.min_iterations is not None and iterations < pol.min_iterations:
             raise PolicyViolation(f"policy {pol.name!r} requires at least {pol.min_iterations} "
@@ -402,21 +422,26 @@ class _Raw:
         pol = self._policy(policy)
         scheme, alg, prov = self._pbkdf2(pol, iterations)
         size = alg.output_size if length is None else length
-        out: bytes = scheme.derive(password, salt, length=size,
-                                   params={"iterations": iterations})
+        out: bytes = scheme.derive(_bytes_like(password, "password"), _bytes_like(salt, "salt"),
+                                   length=size, params={"iterations": iterations})
         audit.emit("raw.pbkdf2", pol.name, alg.name, prov, None)
         return out
 
     def verify_pbkdf2(self, password: Buffer, expected: Buffer, *, salt: Buffer,
-                      iterations: int, policy: str = "default") -> None:
-        """Raise InvalidPassword (also pyca's InvalidKey) unless ``password`` derives
-        ``expected``, compared in constant time, as ``PBKDF2HMAC(...).verify``."""
+                      iterations: int, length: int | None = None,
+                      policy: str = "default") -> None:
+        """Raise InvalidPassword (also pyca's InvalidKey) unless ``password`` derives the
+        ``length``-byte ``expected`` (``None``: the PRF's digest size), compared in constant
+        time, as ``PBKDF2HMAC(hash, length, salt, iterations).verify``: an ``expected`` of any
+        other length fails too, never a shorter comparison."""
         pol = self._policy(policy)
         scheme, alg, prov = self._pbkdf2(pol, iterations)
-        want = bytes(expected)
-        got: bytes = scheme.derive(password, salt, length=len(want),
+        size = alg.output_size if length is None else length
+        want = _bytes_like(expected, "expected")
+        got: bytes = scheme.derive(_bytes_like(password, "password"),
+                                   _bytes_like(salt, "salt"), length=size,
                                    params={"iterations": iterations})
-        if not _hmac.compare_digest(got, want):
+        if len(want) != size or not _hmac.compare_digest(got, want):
             raise RawPasswordMismatch()
         audit.emit("raw.verify_pbkdf2", pol.name, alg.name, prov, None)
 
@@ -439,7 +464,7 @@ class _Raw:
         pol = self._policy(policy)
         scheme, alg, prov = self._fernet(pol)
         try:
-            token: bytes = scheme.encrypt(key, data, current_time)
+            token: bytes = scheme.encrypt(key, _bytes_like(data, "data"), current_time)
         except InvalidKey as exc:
             raise RawFernetKeyError(str(exc)) from None
         audit.emit("raw.fernet_encrypt", pol.name, alg.name, prov, None)

@@ -66,8 +66,9 @@ class Site:
     reason: str = ""
     #: The purpose the policy is named after (None: named after the algorithm).
     purpose: str | None = None
-    #: Policy floors the call needs (``min_iterations``), as (key, value) pairs.
-    settings: tuple[tuple[str, int], ...] = ()
+    #: Policy floors the call allows (``min_iterations``), as (key, value) pairs; None: the
+    #: value is not visible, so no floor may be generated for the policy.
+    settings: tuple[tuple[str, int | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +84,9 @@ class Rewritten:
     #: The replacement no longer uses the receiver object (it re-reads the constructor's
     #: arguments), so a construction whose every use is rewritten can go.
     replaces_receiver: bool = False
-    #: Policy floors to generate with the pin (``(("min_iterations", 600000),)``).
-    settings: tuple[tuple[str, int], ...] = ()
+    #: Policy floors to generate with the pin (``(("min_iterations", 600000),)``; None: not
+    #: visible at this call, so none may be generated).
+    settings: tuple[tuple[str, int | None], ...] = ()
     #: Likewise for objects passed as arguments (``sign(h)`` re-reads ``h = SHA256.new(data)``).
     replaces_arguments: bool = False
     #: Block rules: statements to put before the replacement (a nonce the old object drew).
@@ -488,6 +490,11 @@ class AgileCommand(VisitorBasedCodemodCommand):
         scope = self.get_metadata(ScopeProvider, target, None)
         if scope is None or not self.RULES:
             return False
+        ancestor = self.parent(stmt)
+        while ancestor is not None:  # a constructor that may raise (Fernet(bad key)) stays
+            if isinstance(ancestor, cst.Try | cst.TryStar):  # where its except clause sees it
+                return False
+            ancestor = self.parent(ancestor)
         bindings = list(scope[target.value])
         if len(bindings) != 1 or not isinstance(bindings[0], Assignment) \
                 or bindings[0].node is not target or not bindings[0].references:

@@ -125,11 +125,13 @@ def _kept(stmt: cst.Import | cst.ImportFrom, names: Sequence[cst.ImportAlias],
 
 
 def _skip_first(module: cst.Module) -> bool:
-    """A docstring or ``__strict__`` flag stays above the imports (as libcst places them)."""
+    """A docstring (also an implicitly concatenated one, which libcst's own visitor misses)
+    or ``__strict__`` flag stays above the imports."""
     if not module.body or not isinstance(module.body[0], cst.SimpleStatementLine):
         return False
     first = module.body[0].body[0] if module.body[0].body else None
-    if isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString):
+    if isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString
+                                                  | cst.ConcatenatedString):
         return True
     return isinstance(first, cst.Assign) and any(
         isinstance(t.target, cst.Name) and t.target.value == "__strict__" for t in first.targets)

@@ -23,9 +23,12 @@ _PYCA = "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC"
 _SLOTS = [(0, "algorithm"), (1, "length"), (2, "salt"), (3, "iterations"), (4, "backend")]
 
 
-def _settings(cmd: AgileCommand, iterations: cst.BaseExpression) -> tuple[tuple[str, int], ...]:
+def _settings(cmd: AgileCommand, iterations: cst.BaseExpression
+              ) -> tuple[tuple[str, int | None], ...]:
+    """The iteration floor this call allows: its literal count, or None (unknown: no floor may
+    be generated for any call site sharing the policy)."""
     count = cmd.resolver.value(iterations).literal
-    return (("min_iterations", count),) if type(count) is int and count > 0 else ()
+    return (("min_iterations", count if type(count) is int and count > 0 else None),)
 
 
 class _PycaPbkdf2:
@@ -63,10 +66,11 @@ class _PycaPbkdf2:
             assert arg is not None
             return current[ctor.args.index(arg)].value
 
-        args = [positional(a) for a in updated.args]
-        args += [keyword("salt", now("salt")), keyword("iterations", now("iterations"))]
-        if method == "derive":
-            args.append(keyword("length", now("length")))
+        # by slot: verify(expected_key=..., key_material=...) must not swap them
+        given = [find_arg(original.args, pos, kw) for pos, kw in uses]
+        args = [positional(updated.args[original.args.index(a)]) for a in given if a]
+        args += [keyword("salt", now("salt")), keyword("iterations", now("iterations")),
+                 keyword("length", now("length"))]  # verify: a key of another length fails
         policy = cmd.policy_for(alg)
         imports = (ctor.func, read["algorithm"].value) if via_name is None else ()  # type: ignore[union-attr]
         return Rewritten(raw_call("pbkdf2" if method == "derive" else "verify_pbkdf2", args,

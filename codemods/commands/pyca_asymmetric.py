@@ -183,8 +183,11 @@ class _Oaep:
                                       and label.value.value == "None") and \
                 not isinstance(label.value, cst.SimpleString | cst.ConcatenatedString):
             return Skipped("the OAEP label is not a literal")
+        text = find_arg(original.args, 0, first)
+        if text is None:
+            return Skipped(f"the {first} argument is missing")
         args = [cst.Arg(value=updated.func.value),  # type: ignore[attr-defined]
-                positional(updated.args[0])]
+                positional(updated.args[original.args.index(text)])]
         if label is not None:
             args.append(keyword("label", label.value))
         policy = cmd.policy_for(alg)

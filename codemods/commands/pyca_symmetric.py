@@ -81,7 +81,11 @@ class _AeadCall:
         if isinstance(alg, str):
             return Skipped(alg)
         key_arg = cst.Arg(value=ctor_args(via_name, updated, ctor)[0].value)
-        args = [key_arg, *(positional(a) for a in updated.args)]
+        # by slot, not by position: encrypt(data=..., nonce=..., ...) is as valid as positional
+        slots = [find_arg(original.args, i, n)
+                 for i, n in enumerate(("nonce", "data", "associated_data"))]
+        args = [key_arg, *(positional(updated.args[original.args.index(a)])
+                           for a in slots if a is not None)]
         policy = cmd.policy_for(alg)
         imports = (ctor.func,) if via_name is None else ()
         return Rewritten(raw_call(method, args, policy), "aead", alg.name, policy, imports,

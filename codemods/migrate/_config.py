@@ -11,7 +11,6 @@ before anything is written.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,8 +49,9 @@ class PlannedPin:
 class PlannedPolicy:
     name: str
     pins: dict[str, PlannedPin] = field(default_factory=dict)  # slot -> pin
-    #: floors (``min_iterations``) -> (the lowest value a call site needs, that site)
-    settings: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: floors (``min_iterations``) -> (the lowest value a call site uses, that site); None when
+    #: some call site's value is not visible (then no floor is generated)
+    settings: dict[str, tuple[int | None, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,30 +80,31 @@ class PolicyPlan:
                 if where not in pin.sites:
                     pin.sites.append(where)
                 for key, value in site.settings:  # a floor must admit every call site
-                    if key not in policy.settings or value < policy.settings[key][0]:
+                    if key not in policy.settings:
                         policy.settings[key] = (value, where)
+                        continue
+                    known = policy.settings[key][0]
+                    if known is not None and (value is None or value < known):
+                        policy.settings[key] = (value, where)  # None: unknown, no floor
         return plan
 
 
-def existing_pins(path: Path) -> dict[str, dict[str, str]]:
-    """policy -> slot -> canonical algorithm name, as the config at ``path`` pins them today
-    (empty when there is none; entries agile cannot read are left for :func:`merge` to report)."""
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+def existing_pins(path: Path, text: str | None = None) -> dict[str, dict[str, str]]:
+    """policy -> slot -> algorithm, as the config at ``path`` (or ``text``) resolves them today,
+    suites included (empty when there is none or it does not load: :func:`merge` reports that)."""
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        except (OSError, UnicodeDecodeError):
+            return {}
+    if not text.strip():
         return {}
-    if path.name == "pyproject.toml":
-        doc = doc.get("tool", {}).get("agile", {})
-    pins: dict[str, dict[str, str]] = {}
-    policies = doc.get("policies", {})
-    for name, entry in policies.items() if isinstance(policies, dict) else ():
-        for slot, value in entry.items() if isinstance(entry, dict) else ():
-            if isinstance(value, str):
-                try:
-                    pins.setdefault(name, {})[slot] = algorithms.get(value).name
-                except AgileError:
-                    continue
-    return pins
+    try:
+        config = load_config(path, text=text)
+    except AgileError:
+        return {}
+    return {name: {fam.value: alg.name for fam, alg in pol.algorithms.items()}
+            for name, pol in config.policies.items()}
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def merge(path: Path, plan: PolicyPlan) -> ConfigChange:
     if not plan.policies:
         return ConfigChange(path, old, old, ())
     table = _policies_table(doc, pyproject)
+    resolved = existing_pins(path, old) if old else {}
     added = []
     for name in sorted(plan.policies):
         existing = table.get(name)
@@ -177,7 +179,9 @@ def merge(path: Path, plan: PolicyPlan) -> ConfigChange:
         changed = False
         for slot in sorted(plan.policies[name].pins):
             pin = plan.policies[name].pins[slot]
-            current = entry.get(slot)
+            # what the policy uses today, written on it or coming from its suite
+            current = entry.get(slot) or (resolved.get(name, {}).get(slot)
+                                          if existing is not None else None)
             if current is not None and algorithms.get(str(current)).name != pin.algorithm:
                 raise MigrateConfigError(
                     f"{path}: policy {name!r} already sets {slot} = {current!r}, but the "
@@ -195,6 +199,8 @@ def merge(path: Path, plan: PolicyPlan) -> ConfigChange:
             changed = True
         for key in sorted(plan.policies[name].settings):
             value, where = plan.policies[name].settings[key]
+            if value is None:
+                continue
             current = entry.get(key)
             if isinstance(current, int) and current > value:
                 raise MigrateConfigError(

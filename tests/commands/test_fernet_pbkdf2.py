@@ -131,7 +131,7 @@ class TestPbkdf2ToAgile(CodemodTest):
                 return agile.raw.pbkdf2(pw, salt=salt, iterations=600_000, length=32, policy="pbkdf2-hmac-sha256")
 
             def check(pw, salt, expected):
-                agile.raw.verify_pbkdf2(pw, expected, salt=salt, iterations=210000, policy="pbkdf2-hmac-sha512")
+                agile.raw.verify_pbkdf2(pw, expected, salt=salt, iterations=210000, length=64, policy="pbkdf2-hmac-sha512")
 
             def legacy(pw, salt, rounds):
                 return agile.raw.pbkdf2(pw, salt=salt, iterations=rounds, length=20, policy="pbkdf2-hmac-sha1")
@@ -245,3 +245,43 @@ def test_migrate_pins_the_prf_and_the_iteration_floor(tmp_path: Path) -> None:
     with pytest.raises(MigrateConfigError, match=r"sets min_iterations = 2000, but the "
                                                  r"rewritten code at app\.py:5 uses 1000"):
         migrate([str(root)])
+
+
+def test_a_constructor_inside_try_stays_where_its_except_sees_it(both_sides: Namespaces) -> None:
+    source = """
+        from cryptography.fernet import Fernet
+
+        def seal(key, data):
+            try:
+                box = Fernet(key)
+            except ValueError:
+                return "bad key"
+            return box.encrypt(data)
+    """
+    before, after, migrated = both_sides(source)
+    assert "box = Fernet(key)" in migrated and "agile.raw.fernet_encrypt(key, data" in migrated
+    assert before["seal"](b"not a key", b"x") == after["seal"](b"not a key", b"x") == "bad key"
+
+
+def test_pbkdf2_verify_keeps_its_arguments_and_length(both_sides: Namespaces) -> None:
+    source = """
+        from cryptography.exceptions import InvalidKey
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+        def check(pw, salt, stored):
+            kdf = PBKDF2HMAC(hashes.SHA256(), 32, salt, 1000)
+            try:
+                kdf.verify(expected_key=stored, key_material=pw)
+                return "ok"
+            except InvalidKey:
+                return "rejected"
+    """
+    before, after, migrated = both_sides(source)
+    assert "length=32" in migrated
+    good = hashlib.pbkdf2_hmac("sha256", b"pw", b"salt", 1000)
+    for ns in (before, after):
+        assert ns["check"](b"pw", b"salt", good) == "ok"
+        assert ns["check"](b"px", b"salt", good) == "rejected"
+        for short in (b"", good[:1], good[:16]):  # never a shorter comparison
+            assert ns["check"](b"attacker", b"salt", short) == "rejected"

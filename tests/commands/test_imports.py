@@ -83,3 +83,11 @@ def test_a_policy_named_like_the_import_is_not_a_use() -> None:
     source = 'from hashlib import md5\nx = agile.raw.hash(b"", policy="md5")\n'
     assert _finish(source, {("from hashlib", "md5", None)}) == \
         'x = agile.raw.hash(b"", policy="md5")\n'
+
+
+def test_import_agile_stays_below_a_concatenated_docstring_and_future_imports() -> None:
+    source = '"Module docs " "continued."\nfrom __future__ import annotations\n\nx = 1\n'
+    out = _finish(source, set(), add_agile=True)
+    assert out == ('"Module docs " "continued."\nfrom __future__ import annotations\n'
+                   "import agile\n\nx = 1\n")
+    compile(out, "m.py", "exec")
