@@ -78,3 +78,20 @@ def test_shared_secrets_agree_with_the_peer_before_and_after(both_sides: Namespa
                                                          peer_ec.public_key())
         assert secret_x == peer_x.exchange(pub_x)
         assert secret_ec == peer_ec.exchange(ec.ECDH(), pub_ec)
+
+
+def test_a_bad_peer_key_still_raises_value_error(both_sides: Namespaces) -> None:
+    source = """
+        from cryptography.hazmat.primitives.asymmetric import x25519
+
+        def agree(peer):
+            key = x25519.X25519PrivateKey.generate()
+            try:
+                return key.exchange(peer)
+            except ValueError:
+                return None
+    """
+    before, after, migrated = both_sides(source)
+    assert "agile.raw.exchange" in migrated
+    low_order = x25519.X25519PublicKey.from_public_bytes(bytes(32))
+    assert before["agree"](low_order) is None and after["agree"](low_order) is None

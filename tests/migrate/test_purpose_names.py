@@ -101,3 +101,43 @@ def test_a_user_policy_gains_a_slot_it_does_not_set(tmp_path: Path) -> None:
     assert session == {"aead": "AES-256-GCM", "allow_legacy": True, "hash": "MD5",
                        "mac": "HMAC-SHA256"}
     assert "pins mac = HMAC-SHA256 as found at\n#   s.py:7" in config.read_text(encoding="utf-8")
+
+
+def test_a_user_policy_taking_the_slot_from_its_suite_is_left_as_it_is(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "repo")
+    config = root / "agile.toml"
+    user = ('[suites.strong]\nmac = "HMAC-SHA512"\nhash = "SHA-512"\n\n'
+            '[policies.session]\nsuite = "strong"\n')
+    config.write_text(user, encoding="utf-8")
+    migrate([str(root)])
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith(user)  # the user's policy is not changed
+    loaded = agile.load_config(config)
+    assert loaded.policy("session").algorithm("mac").name == "HMAC-SHA512"
+    assert loaded.policy("session-hmac-sha256").algorithm("mac").name == "HMAC-SHA256"
+    assert 'policy="session-hmac-sha256"' in (root / "s.py").read_text(encoding="utf-8")
+    assert _run(root, EXPR) == EXPECTED
+
+
+def test_an_iteration_count_the_code_does_not_show_rules_out_a_floor(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.py").write_text(textwrap.dedent("""\
+        import hashlib
+
+
+        def password_key(pw, salt):
+            return hashlib.pbkdf2_hmac("sha256", pw, salt, 600000)
+
+
+        def stored_password_key(pw, salt, rounds):
+            return hashlib.pbkdf2_hmac("sha256", pw, salt, rounds)
+    """), encoding="utf-8")
+    migrate([str(root)])
+    policy = tomllib.loads((root / "agile.toml").read_text(encoding="utf-8"))["policies"]
+    assert policy["password"] == {"password-hash": "PBKDF2-HMAC-SHA256"}  # no min_iterations
+    out = subprocess.run([sys.executable, "-c", "import app; print(app.stored_password_key("
+                          "b'pw', b'salt', 10000).hex())"], cwd=root,
+                         env={"PYTHONPATH": str(root)}, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == hashlib.pbkdf2_hmac("sha256", b"pw", b"salt", 10000).hex()
