@@ -84,7 +84,9 @@ def _policy_of_uses(cmd: AgileCommand, calls: list[cst.Call]) -> Rewritten | str
     try:
         for call in calls:
             cmd._purpose_at = call  # each use is named after its own purpose, as when rewritten
-            outcomes = [rule(cmd, call, call) for rule in _USE_RULES]
+            # only rules this command runs count: a use left pyca next to a rewritten generation
+            # would lose the key type the scanner needs to rewrite it in a later run
+            outcomes = [rule(cmd, call, call) for rule in _USE_RULES if rule in cmd.RULES]
             done = next((o for o in outcomes if isinstance(o, Rewritten)), None)
             if done is None:
                 skipped = next((o for o in outcomes if isinstance(o, Skipped)), None)
