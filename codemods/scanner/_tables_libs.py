@@ -3,6 +3,8 @@ JWT/JOSE (PyJWT, python-jose, jwcrypto, Authlib), pyOpenSSL; and agile itself.""
 
 from __future__ import annotations
 
+from agile import raw as _raw_surface
+
 from ._findings import AGILE_MANAGED
 from ._tables import Api, Arg, api
 
@@ -275,4 +277,8 @@ TABLE: dict[str, Api] = {
     **{f"agile.Context.{op}": api("agile", "agile", AGILE_MANAGED,
                                   policy=Arg(kw="policy", default="default"))
        for op in _AGILE_OPS},
+    # agile.raw: what agile migrate writes; the policy decides there too
+    **{f"agile.raw.{op}": api("agile", "agile", AGILE_MANAGED,
+                              policy=Arg(kw="policy", default="default"))
+       for op in _raw_surface.__all__},
 }
