@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 from . import algorithms, audit, envelope, providers
 from ._password import PasswordHasher
 from ._types import Buffer
+from ._types import as_bytes as _bytes
 from .algorithms import Algorithm, Family
 from .envelope._cose import _SMALL_HEADS as _HEADS
 from .envelope._cose import EK, IV, bstr_head, bstr_head_fast, parse_protected
@@ -48,14 +49,6 @@ _ENC0_CONTEXT = b"\x83\x68Encrypt0"  # start of the Enc_structure array
 _urandom = os.urandom
 _IV12 = b"\xa1\x05\x4c"
 _PROTECTED_CACHE_LIMIT = 4096
-
-
-def _bytes(value: object, name: str) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, bytearray | memoryview):
-        return bytes(value)
-    raise InvalidArgument(f"{name} must be bytes-like, not {type(value).__name__}")
 
 
 def _read_bstr(data: bytes, pos: int) -> tuple[int, int] | None:

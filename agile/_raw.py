@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import serialization as _serialization
 
 from . import algorithms, audit
 from ._foreign_keys import agile_key, is_pycryptodome_key
-from ._types import Buffer
+from ._types import Buffer, as_bytes
 from .algorithms import Algorithm, Family
 from .errors import (
     DecryptionFailed,
@@ -108,9 +108,7 @@ class RawExchangeFailed(InvalidKey, ValueError):
 
 def _bytes_like(value: object, name: str) -> bytes:
     """``value`` as bytes if it is bytes-like (what hashlib and pyca take), else RawTypeError."""
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value)
-    raise RawTypeError(f"{name} must be bytes-like, not {type(value).__name__}")
+    return as_bytes(value, name, RawTypeError)
 
 
 def _private(key: object) -> PrivateKey:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-from run import FULL, QUICK, Case, environment, finish, measure, parse_args
+from run import FULL, QUICK, Case, environment, finish, measure_all, parse_args
 
 import agile
 from agile import providers
@@ -94,11 +94,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{env['liboqs-python']}); {settings.rounds} rounds", flush=True)
     cases = [_mlkem(ctx, oqs, 1.10), _mldsa(ctx, oqs, 1.10, cose=False),
              _mldsa(ctx, oqs, 1.10, cose=True)]
-    results = []
-    for case in cases:
-        results.append(measure(case, settings))
-        print(f"  measured {case.name}", file=sys.stderr, flush=True)
-    return finish(results, args, env, settings)
+    return finish(measure_all(cases, settings), args, env, settings)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,7 +19,7 @@ from Crypto.Cipher import AES
 from Crypto.Hash import SHA256
 from Crypto.PublicKey import RSA
 from Crypto.Signature import pkcs1_15
-from run import FULL, QUICK, Case, environment, finish, measure, parse_args
+from run import FULL, QUICK, Case, environment, finish, measure_all, parse_args
 
 import agile
 
@@ -97,11 +97,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{settings.rounds} rounds", flush=True)
     key = RSA.generate(2048)
     cases = [_gcm(ctx, 1.10), _pkcs1(ctx, key, 1.10), _first_use(ctx, key, 6.0)]
-    results = []
-    for case in cases:
-        results.append(measure(case, settings))
-        print(f"  measured {case.name}", file=sys.stderr, flush=True)
-    return finish(results, args, env, settings)
+    return finish(measure_all(cases, settings), args, env, settings)
 
 
 if __name__ == "__main__":

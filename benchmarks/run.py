@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -299,6 +299,15 @@ def _calibrate(loop: Loop, batch_ns: int) -> int:
         n *= 2
 
 
+def measure_all(cases: Iterable[Case], settings: Settings) -> list[Result]:
+    """``measure`` each case in turn, saying on stderr when each is done."""
+    results = []
+    for case in cases:
+        results.append(measure(case, settings))
+        print(f"  measured {case.name}", file=sys.stderr, flush=True)
+    return results
+
+
 def measure(case: Case, settings: Settings) -> Result:
     n = _calibrate(case.raw or case.agile, round(settings.batch_ns * case.batch_scale))
     rounds = max(3, round(settings.rounds * case.rounds_scale)) | 1  # odd: a true median
@@ -413,10 +422,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{env['python']} on {env['machine']} ({env['cpus']} CPUs); {settings.rounds} rounds "
           f"(fewer, longer ones for slow cases), "
           f"~{settings.batch_ns / 1e6:g} ms batches{' (quick)' if args.quick else ''}", flush=True)
-    results = []
-    for case in build_cases():
-        results.append(measure(case, settings))
-        print(f"  measured {case.name}", file=sys.stderr, flush=True)
+    results = measure_all(build_cases(), settings)
     results.append(import_check())
     return finish(results, args, env, settings)
 

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,17 @@ CASES = (
     'ctx.policy("archive") (cached)',
     "import agile (fresh process)",
 )
+
+
+def _quick_json(script: str, tmp_path: Path) -> dict[str, Any]:
+    """Run ``benchmarks/<script> --quick --json`` in a subprocess; its JSON report."""
+    out_json = tmp_path / f"{Path(script).stem}.json"
+    result = subprocess.run([sys.executable, str(RUN.parent / script), "--quick", "--json",
+                             str(out_json)], capture_output=True, text=True, timeout=300,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(out_json.read_text(encoding="utf-8"))
+    return data
 
 
 def test_quick_run_completes_and_reports_every_case(tmp_path: Path) -> None:
@@ -79,22 +91,12 @@ def test_migrate_throughput_runs_on_a_small_tree(tmp_path: Path) -> None:
 
 @pytest.mark.oqs
 def test_oqs_benchmark_runs(tmp_path: Path) -> None:
-    script = RUN.parent / "oqs_provider.py"
-    out_json = tmp_path / "oqs.json"
-    result = subprocess.run([sys.executable, str(script), "--quick", "--json", str(out_json)],
-                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    data = json.loads(out_json.read_text(encoding="utf-8"))
+    data = _quick_json("oqs_provider.py", tmp_path)
     assert len(data["results"]) == 3 and all(r["ratio"] > 0 for r in data["results"])
     assert data["environment"]["liboqs"].startswith("0.")
 
 
 def test_pycryptodome_benchmark_runs(tmp_path: Path) -> None:
-    script = RUN.parent / "pycryptodome_raw.py"
-    out_json = tmp_path / "pycryptodome.json"
-    result = subprocess.run([sys.executable, str(script), "--quick", "--json", str(out_json)],
-                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    data = json.loads(out_json.read_text(encoding="utf-8"))
+    data = _quick_json("pycryptodome_raw.py", tmp_path)
     assert len(data["results"]) == 3 and all(r["ratio"] > 0 for r in data["results"])
     assert data["environment"]["pycryptodome"]

@@ -44,8 +44,8 @@ from ..scanner._resolve import Resolver
 from ._imports import ImportAlias, alias_key, finish_imports
 from ._purpose import purpose_of
 
-__all__ = ["SITES_KEY", "AgileCommand", "CallRule", "Rewritten", "Site", "Skipped",
-           "policy_name"]
+__all__ = ["SITES_KEY", "AgileCommand", "CallRule", "Found", "Rewritten", "RunRule", "Site",
+           "Skipped", "policy_name"]
 
 #: ``context.scratch`` key holding the list of :class:`Site` records of one file.
 SITES_KEY = "agile.migrate.sites"
@@ -118,6 +118,33 @@ class AttributeRule(Protocol):
 
     def __call__(self, cmd: AgileCommand, original: cst.Attribute) -> cst.BaseExpression | None:
         ...
+
+
+#: What a block rule reports for one run: (first, last statement index, replacement or why not,
+#: the rewrite it stands for).
+Found = tuple[int, int, cst.SimpleStatementLine | Skipped, Rewritten | None]
+
+
+class RunRule:
+    """A block rule over runs that start at one statement: ``_at`` says whether a run starts at
+    ``body[i]`` (and where it ends); calling the rule scans the block, resuming after each run."""
+
+    pattern: str
+
+    def __call__(self, cmd: AgileCommand, body: Sequence[cst.BaseStatement]) -> list[Found]:
+        found: list[Found] = []
+        i = 0
+        while i < len(body):
+            result = self._at(cmd, body, i)
+            if result is None:
+                i += 1
+                continue
+            found.append(result)
+            i = result[1] + 1
+        return found
+
+    def _at(self, cmd: AgileCommand, body: Sequence[cst.BaseStatement], i: int) -> Found | None:
+        raise NotImplementedError
 
 
 class CallRule(Protocol):

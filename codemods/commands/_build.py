@@ -14,8 +14,8 @@ from ..scanner._resolve import MISSING, find_arg
 from ..scanner._tables import VALUES
 from ._base import AgileCommand
 
-__all__ = ["byte_length", "hash_token", "keyword", "only_args", "raw_call", "stable",
-           "with_hash"]
+__all__ = ["byte_length", "hash_token", "keyword", "method_call", "only_args", "raw_call",
+           "single", "stable", "with_hash"]
 
 _NO_SPACE = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                             whitespace_after=cst.SimpleWhitespace(""))
@@ -32,6 +32,22 @@ def raw_call(function: str, args: Sequence[cst.Arg], policy: str) -> cst.Call:
     func = cst.Attribute(cst.Attribute(cst.Name("agile"), cst.Name("raw")), cst.Name(function))
     cleaned = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]
     return cst.Call(func=func, args=[*cleaned, keyword("policy", cst.SimpleString(f'"{policy}"'))])
+
+
+def single(stmt: cst.BaseStatement) -> cst.BaseSmallStatement | None:
+    """The one small statement of a simple line (``x = f()``), else None."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        return stmt.body[0]
+    return None
+
+
+def method_call(node: cst.BaseExpression | None, name: str, method: str) -> cst.Call | None:
+    """``node`` if it is ``<name>.<method>(...)``, else None."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+            and isinstance(node.func.value, cst.Name) and node.func.value.value == name \
+            and node.func.attr.value == method:
+        return node
+    return None
 
 
 def positional(arg: cst.Arg) -> cst.Arg:

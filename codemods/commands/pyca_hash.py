@@ -15,47 +15,18 @@ import libcst as cst
 from libcst.metadata import Assignment, ScopeProvider
 
 from ..scanner._resolve import find_arg
-from ._base import AgileCommand, Rewritten, Skipped
-from ._build import hash_token, only_args, raw_call, with_hash
+from ._base import AgileCommand, Found, Rewritten, RunRule, Skipped
+from ._build import hash_token, method_call, only_args, raw_call, single, with_hash
 
 __all__ = ["PycaHashToAgile"]
 
 _HASH = "cryptography.hazmat.primitives.hashes.Hash"
 _HMAC = "cryptography.hazmat.primitives.hmac.HMAC"
-Found = tuple[int, int, cst.SimpleStatementLine | Skipped, Rewritten | None]
-
-
-def _single(stmt: cst.BaseStatement) -> cst.BaseSmallStatement | None:
-    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
-        return stmt.body[0]
-    return None
-
-
-def _method_call(node: cst.BaseExpression | None, name: str, method: str) -> cst.Call | None:
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
-            and isinstance(node.func.value, cst.Name) and node.func.value.value == name \
-            and node.func.attr.value == method:
-        return node
-    return None
-
-
-class _HashRun:
+class _HashRun(RunRule):
     pattern = "pyca Hash/HMAC update-finalize"
 
-    def __call__(self, cmd: AgileCommand, body: Sequence[cst.BaseStatement]) -> list[Found]:
-        found: list[Found] = []
-        i = 0
-        while i < len(body):
-            result = self._at(cmd, body, i)
-            if result is None:
-                i += 1
-                continue
-            found.append(result)
-            i = result[1] + 1
-        return found
-
     def _at(self, cmd: AgileCommand, body: Sequence[cst.BaseStatement], i: int) -> Found | None:
-        assign = _single(body[i])
+        assign = single(body[i])
         if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1
                 and isinstance(assign.targets[0].target, cst.Name)
                 and isinstance(assign.value, cst.Call)):
@@ -69,19 +40,19 @@ class _HashRun:
         updates: list[cst.Call] = []
         j = i + 1
         while j < len(body):
-            expr = _single(body[j])
-            call = _method_call(expr.value, name, "update") if isinstance(expr, cst.Expr) \
+            expr = single(body[j])
+            call = method_call(expr.value, name, "update") if isinstance(expr, cst.Expr) \
                 else None
             if call is None:
                 break
             updates.append(call)
             j += 1
-        last = _single(body[j]) if j < len(body) else None
+        last = single(body[j]) if j < len(body) else None
         finish = None
         if isinstance(last, cst.Assign | cst.Return):
-            finish = _method_call(last.value, name, "finalize")
+            finish = method_call(last.value, name, "finalize")
         elif isinstance(last, cst.Expr) and kind == "hmac":
-            finish = _method_call(last.value, name, "verify")
+            finish = method_call(last.value, name, "verify")
         if not updates or finish is None:
             return i, i, Skipped(f"the {kind} object is not used as one straight run of "
                                  "update() calls and finalize()"), None

@@ -24,9 +24,8 @@ from libcst.metadata import Assignment, ScopeProvider
 
 from ..scanner._resolve import find_arg
 from ..scanner._tables import VALUES
-from ._base import AgileCommand, Outcome, Rewritten, Skipped
-from ._build import byte_length, only_args, raw_call, stable
-from .pyca_hash import Found, _method_call, _single
+from ._base import AgileCommand, Found, Outcome, Rewritten, RunRule, Skipped
+from ._build import byte_length, method_call, only_args, raw_call, single, stable
 from .pyca_symmetric import receiver
 
 __all__ = ["PycryptodomeAeadToAgile"]
@@ -280,23 +279,11 @@ class _StaleNonce:
         return cst.Name(_nonce_name(original.value.value))
 
 
-class _GcmRun:
+class _GcmRun(RunRule):
     pattern = "PyCryptodome AES-GCM encrypt/decrypt"
 
-    def __call__(self, cmd: AgileCommand, body: Sequence[cst.BaseStatement]) -> list[Found]:
-        found: list[Found] = []
-        i = 0
-        while i < len(body):
-            result = self._at(cmd, body, i)
-            if result is None:
-                i += 1
-                continue
-            found.append(result)
-            i = result[1] + 1
-        return found
-
     def _at(self, cmd: AgileCommand, body: Sequence[cst.BaseStatement], i: int) -> Found | None:
-        assign = _single(body[i])
+        assign = single(body[i])
         if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1
                 and isinstance(assign.targets[0].target, cst.Name)
                 and isinstance(assign.value, cst.Call)
@@ -307,8 +294,8 @@ class _GcmRun:
         j, aad = i + 1, []
         uses: list[cst.Call] = []
         while j < len(body):
-            expr = _single(body[j])
-            update = _method_call(expr.value, name, "update") if isinstance(expr, cst.Expr) \
+            expr = single(body[j])
+            update = method_call(expr.value, name, "update") if isinstance(expr, cst.Expr) \
                 else None
             if update is None:
                 break
@@ -362,12 +349,12 @@ class _GcmRun:
         if j >= len(body):
             return None
         stmt = body[j]
-        small = _single(stmt)
+        small = single(stmt)
         value = getattr(small, "value", None)
         if not isinstance(stmt, cst.SimpleStatementLine):
             return None
         for method, function in _ONE_SHOT.items():
-            op = _method_call(value, name, method)
+            op = method_call(value, name, method)
             if op is not None and isinstance(small, cst.Assign | cst.Return | cst.Expr
                                              | cst.AnnAssign):
                 count = 1 if method == "encrypt_and_digest" else 2
@@ -379,13 +366,13 @@ class _GcmRun:
         if j + 1 >= len(body) or not isinstance(small, cst.Assign) or len(small.targets) != 1 \
                 or not isinstance(small.targets[0].target, cst.Name):
             return None
-        follow = _single(body[j + 1])
-        encrypt = _method_call(value, name, "encrypt")
-        decrypt = _method_call(value, name, "decrypt")
+        follow = single(body[j + 1])
+        encrypt = method_call(value, name, "encrypt")
+        decrypt = method_call(value, name, "decrypt")
         if encrypt is not None and len(encrypt.args) == 1 and not only_args(
                 encrypt.args, [(0, "plaintext")]) and isinstance(follow, cst.Assign) \
                 and len(follow.targets) == 1 and isinstance(follow.targets[0].target, cst.Name):
-            digest = _method_call(follow.value, name, "digest")
+            digest = method_call(follow.value, name, "digest")
             if digest is None or digest.args:
                 return None
             pair = cst.Tuple([cst.Element(small.targets[0].target),
@@ -397,7 +384,7 @@ class _GcmRun:
                         targets=[cst.AssignTarget(pair)], value=call)]))
         if decrypt is not None and len(decrypt.args) == 1 and not only_args(
                 decrypt.args, [(0, "ciphertext")]) and isinstance(follow, cst.Expr):
-            verify = _method_call(follow.value, name, "verify")
+            verify = method_call(follow.value, name, "verify")
             if verify is None or len(verify.args) != 1 or only_args(verify.args,
                                                                     [(0, "received_mac_tag")]):
                 return None
